@@ -1,0 +1,16 @@
+// The `petrade` subcommands. Each takes the arguments after its name and
+// returns the process exit code; usage errors print a message naming the
+// offending value and return 2.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace petrade::cli {
+
+using args = std::vector<std::string>;
+
+int account_command(const args& a);   // account new|list|import
+int devnet_command(const args& a);    // devnet --nodes N --base-port P
+
+} // namespace petrade::cli

@@ -1,0 +1,1 @@
+// Placeholder until the devnet launcher lands.

@@ -1,0 +1,38 @@
+// Test helpers: the pinned foundry tools as reference implementations, and a
+// throw-away anvil node per test.
+#pragma once
+
+#include "devnet/process.hpp"
+
+#include <string>
+#include <vector>
+
+namespace petrade::test {
+
+/// Absolute path of an npm-installed tool (anvil, cast, solcjs).
+std::string tool_path(const std::string& name);
+/// Path under the build tree (contracts artifacts, the petrade binary).
+std::string build_path(const std::string& rel);
+
+/// Runs `cast args...` and returns its stdout without the trailing newline.
+std::string cast(const std::vector<std::string>& args);
+
+/// anvil's default dev account 0 (mnemonic "test test ... junk").
+inline constexpr const char* dev_key0 =
+  "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+inline constexpr const char* dev_addr0 = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+
+/// A fresh anvil on a free loopback port, stopped when this goes away.
+class anvil_node {
+public:
+  explicit anvil_node(std::vector<std::string> extra_args = {});
+  unsigned short port() const { return port_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  devnet::child_process& process() { return proc_; }
+
+private:
+  unsigned short port_;
+  devnet::child_process proc_;
+};
+
+} // namespace petrade::test
