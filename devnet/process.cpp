@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -61,6 +62,12 @@ child_process child_process::spawn(const std::vector<std::string>& argv,
     // Own process group, so a signal to the launcher's group (Ctrl-C) is
     // handled by the launcher, which then stops its children in order.
     ::setpgid(0, 0);
+    // The launcher blocks signals to sigwait on them; the node must not
+    // inherit that mask. It also dies with the launcher, even on SIGKILL.
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     int in = ::open("/dev/null", O_RDONLY);
     ::dup2(in, 0);
     ::dup2(out_fd, 1);

@@ -1,5 +1,12 @@
 #include "tests/support/tools.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <random>
 #include <stdexcept>
 
 namespace petrade::test {
@@ -19,6 +26,42 @@ std::string cast(const std::vector<std::string>& args) {
   while (!out.empty() && (out.back() == '\n' || out.back() == '\r'))
     out.pop_back();
   return out;
+}
+
+namespace {
+
+bool bindable(unsigned short port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(port);
+  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  ::close(fd);
+  return ok;
+}
+
+} // namespace
+
+unsigned short free_port_range(int count) {
+  std::random_device rd;
+  std::uniform_int_distribution<int> pick(20000, 40000);
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    auto base = static_cast<unsigned short>(pick(rd));
+    bool ok = true;
+    for (int i = 0; i < count && ok; ++i)
+      ok = bindable(static_cast<unsigned short>(base + i));
+    if (ok)
+      return base;
+  }
+  throw std::runtime_error("no free port range");
+}
+
+std::string temp_dir(const std::string& tag) {
+  std::string templ = "/tmp/petrade-" + tag + "-XXXXXX";
+  if (!::mkdtemp(templ.data()))
+    throw std::runtime_error("mkdtemp failed");
+  return templ;
 }
 
 anvil_node::anvil_node(std::vector<std::string> extra_args) {

@@ -1,0 +1,119 @@
+#include "devnet/chain_sync.hpp"
+
+#include "protocol/eth/uint256.hpp"
+#include "protocol/jsonrpc/client.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+namespace petrade::devnet {
+
+namespace {
+
+using json = nlohmann::json;
+
+std::uint64_t quantity(const json& v) {
+  return static_cast<std::uint64_t>(eth::from_quantity(v.get<std::string>()));
+}
+
+json block_at(jsonrpc::client& node, std::uint64_t n) {
+  return node.call_sync("eth_getBlockByNumber", json::array({eth::to_quantity(n), false}));
+}
+
+std::vector<std::string> pending_hashes(jsonrpc::client& node) {
+  auto content = node.call_sync("txpool_content", json::array());
+  std::vector<std::string> hashes;
+  for (const char* part : {"pending", "queued"})
+    if (content.contains(part))
+      for (auto& [sender, by_nonce] : content[part].items())
+        for (auto& [nonce, tx] : by_nonce.items())
+          hashes.push_back(tx.at("hash").get<std::string>());
+  return hashes;
+}
+
+void move_transaction(jsonrpc::client& from, jsonrpc::client& to, const std::string& hash) {
+  auto raw = from.call_sync("eth_getRawTransactionByHash", json::array({hash}));
+  if (raw.is_string()) {
+    try {
+      to.call_sync("eth_sendRawTransaction", json::array({raw}));
+    } catch (const jsonrpc::rpc_exception& e) {
+      // "already known" / "nonce too low": the upstream has it or mined it.
+      if (e.kind() != jsonrpc::error_kind::rpc)
+        throw;
+    }
+  }
+  from.call_sync("anvil_dropTransaction", json::array({hash}));
+}
+
+bool pool_empty(jsonrpc::client& node) {
+  auto st = node.call_sync("txpool_status", json::array());
+  return quantity(st.at("pending")) == 0 && quantity(st.at("queued")) == 0;
+}
+
+// Moves every pooled transaction that is not in `keep` from `node` to
+// `upstream`, so a transaction that reached a follower mid-import is neither
+// mined out of turn nor lost.
+void strip_pool(jsonrpc::client& node, jsonrpc::client& upstream, const json& keep) {
+  for (auto& h : pending_hashes(node))
+    if (std::find(keep.begin(), keep.end(), json(h)) == keep.end())
+      move_transaction(node, upstream, h);
+}
+
+} // namespace
+
+std::uint64_t head_of(jsonrpc::client& node) {
+  return quantity(node.call_sync("eth_blockNumber", json::array()));
+}
+
+import_result import_blocks(jsonrpc::client& source, jsonrpc::client& target,
+                            std::uint64_t max_blocks) {
+  import_result r;
+  r.source_head = head_of(source);
+  r.target_head = head_of(target);
+  // The target's head must be a block of the source's chain, else importing
+  // on top of it would fork.
+  auto common = std::min(r.source_head, r.target_head);
+  if (block_at(target, common).at("hash") != block_at(source, common).at("hash")) {
+    r.diverged = true;
+    return r;
+  }
+  while (r.target_head < r.source_head && r.imported < max_blocks) {
+    auto n = r.target_head + 1;
+    auto block = block_at(source, n);
+    std::vector<jsonrpc::batch_item> fetch;
+    for (auto& h : block.at("transactions"))
+      fetch.push_back({"eth_getRawTransactionByHash", json::array({h})});
+    if (!fetch.empty()) {
+      std::vector<jsonrpc::batch_item> sends;
+      for (auto& raw : source.batch_sync(fetch))
+        sends.push_back({"eth_sendRawTransaction", json::array({raw.value_or_throw()})});
+      // Per-item errors are fine: "already known" means the pool has it.
+      target.batch_sync(sends);
+    }
+    // Anything else in the pool would be mined into this block and fork it.
+    auto st = target.call_sync("txpool_status", json::array());
+    if (quantity(st.at("pending")) + quantity(st.at("queued")) != fetch.size())
+      strip_pool(target, source, block.at("transactions"));
+    target.call_sync("evm_mine", json::array({block.at("timestamp")}));
+    auto mined = block_at(target, n);
+    if (mined.at("hash") != block.at("hash")) {
+      r.diverged = true;
+      return r;
+    }
+    r.target_head = n;
+    ++r.imported;
+  }
+  return r;
+}
+
+std::size_t forward_pending(jsonrpc::client& follower, jsonrpc::client& sealer) {
+  if (pool_empty(follower))
+    return 0;
+  auto hashes = pending_hashes(follower);
+  for (auto& h : hashes)
+    move_transaction(follower, sealer, h);
+  return hashes.size();
+}
+
+} // namespace petrade::devnet

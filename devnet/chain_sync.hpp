@@ -1,0 +1,37 @@
+// Block import between anvil nodes: the devnet's stand-in for peer-to-peer
+// sync. A follower re-executes each block of its source: the block's raw
+// transactions are sent in order, then mined with the block's own timestamp,
+// which reproduces the block hash and state root exactly.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace petrade::jsonrpc {
+class client;
+}
+
+namespace petrade::devnet {
+
+struct import_result {
+  std::uint64_t imported = 0;   // blocks imported in this call
+  std::uint64_t target_head = 0;
+  std::uint64_t source_head = 0;
+  bool diverged = false;        // target's head is not on the source's chain
+};
+
+/// Imports up to `max_blocks` blocks that `source` has and `target` lacks.
+/// Stray transactions in the target's pool are moved to `source` first.
+/// Throws jsonrpc errors when a node does not answer.
+import_result import_blocks(jsonrpc::client& source, jsonrpc::client& target,
+                            std::uint64_t max_blocks);
+
+/// Transactions that reached a follower's pool directly are sent on to the
+/// sealer (as gossip would) and dropped from the follower, whose blocks come
+/// only from import. Returns how many were forwarded.
+std::size_t forward_pending(jsonrpc::client& follower, jsonrpc::client& sealer);
+
+std::uint64_t head_of(jsonrpc::client& node);
+
+} // namespace petrade::devnet

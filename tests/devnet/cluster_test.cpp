@@ -1,0 +1,195 @@
+// The devnet against real anvil nodes: every node holds the same chain after
+// a burst of transfers, and a killed node comes back to the same state root.
+#include "devnet/devnet.hpp"
+#include "protocol/eth/hex.hpp"
+#include "protocol/eth/keccak.hpp"
+#include "protocol/eth/transaction.hpp"
+#include "protocol/jsonrpc/client.hpp"
+#include "protocol/jsonrpc/io_runner.hpp"
+#include "tests/support/tools.hpp"
+
+#include <gtest/gtest.h>
+
+#include <signal.h>
+
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <thread>
+
+namespace {
+
+using namespace petrade;
+using namespace std::chrono_literals;
+using json = nlohmann::json;
+
+class DevnetTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    cfg.nodes = 3;
+    cfg.base_port = test::free_port_range(3);
+    cfg.data_dir = test::temp_dir("devnet");
+    cfg.sync_interval = 20ms;
+    cfg.restart_backoff = 100ms;
+    cfg.cpu_quota = 0.5;
+    net = std::make_unique<devnet::cluster>(cfg, [this](auto& level, auto& text) {
+      std::lock_guard<std::mutex> lock(events_m);
+      events.push_back(level + ": " + text);
+    });
+    net->start();
+    for (auto& n : net->nodes())
+      rpc.push_back(jsonrpc::client::create(io, n.url));
+    for (auto& k : test::dev_keys)
+      keys.push_back(eth::private_key::from_hex(k));
+  }
+
+  void TearDown() override {
+    if (HasFailure())
+      for (auto& e : events)
+        std::cerr << "devnet event: " << e << "\n";
+    auto pids = net->nodes();
+    net.reset();
+    for (auto& n : pids)
+      EXPECT_NE(::kill(n.pid, 0), 0) << "node " << n.index << " left running";
+    std::filesystem::remove_all(cfg.data_dir);
+  }
+
+  // A signed EIP-1559 transfer of 1 wei from dev key `sender`.
+  std::string transfer(int sender) {
+    eth::transaction tx;
+    tx.chain_id = cfg.chain_id;
+    tx.nonce = nonces[sender]++;
+    tx.max_priority_fee_per_gas = 1;
+    tx.max_fee_per_gas = 10'000'000'000ULL;
+    tx.gas_limit = 21000;
+    tx.to = eth::address::parse("0x000000000000000000000000000000000000dEaD");
+    tx.value = 1;
+    tx.sign(keys[static_cast<std::size_t>(sender)]);
+    return eth::to_hex(tx.raw());
+  }
+
+  // Sends `count` transfers from the 4 senders to the nodes in turn.
+  std::vector<std::string> send_transfers(int count) {
+    std::vector<std::string> hashes;
+    for (int k = 0; k < count; ++k) {
+      auto raw = transfer(k % 4);
+      auto expected = eth::to_hex(eth::keccak256(eth::from_hex(raw)));
+      auto got = net->send_raw_transaction(k % 3, raw);
+      EXPECT_EQ(got, expected);
+      hashes.push_back(got);
+    }
+    return hashes;
+  }
+
+  json block(std::size_t node, std::uint64_t n) {
+    return rpc[node]->call_sync("eth_getBlockByNumber",
+                                json::array({eth::to_quantity(n), false}));
+  }
+
+  // Every node has the same hash and state root at every height.
+  void expect_same_chain() {
+    ASSERT_TRUE(net->wait_in_sync(60s)) << "nodes did not converge";
+    auto head = eth::from_quantity(rpc[0]->call_sync("eth_blockNumber").get<std::string>());
+    for (std::uint64_t n = 0; n <= head; ++n) {
+      auto reference = block(0, static_cast<std::uint64_t>(n));
+      for (std::size_t i = 1; i < rpc.size(); ++i) {
+        auto b = block(i, static_cast<std::uint64_t>(n));
+        ASSERT_EQ(b.at("hash"), reference.at("hash")) << "node " << i << " block " << n;
+        ASSERT_EQ(b.at("stateRoot"), reference.at("stateRoot")) << "node " << i;
+      }
+    }
+  }
+
+  devnet::devnet_config cfg;
+  std::unique_ptr<devnet::cluster> net;
+  jsonrpc::io_runner io{1};
+  std::vector<std::shared_ptr<jsonrpc::client>> rpc;
+  std::vector<eth::private_key> keys;
+  std::map<int, std::uint64_t> nonces;
+  std::mutex events_m;
+  std::vector<std::string> events;
+};
+
+TEST_F(DevnetTest, TwoHundredTransfersLeaveEveryNodeOnTheSameChain) {
+  for (auto& n : net->nodes())   // each node in its own cgroup where one exists
+    EXPECT_EQ(n.cgroup.empty(), devnet::node_cgroup::detect() == devnet::cgroup_version::none);
+  auto hashes = send_transfers(200);
+  expect_same_chain();
+  // Automine may put transfers that arrive together into one block.
+  std::uint64_t mined = 0;
+  auto head = eth::from_quantity(rpc[2]->call_sync("eth_blockNumber").get<std::string>());
+  for (std::uint64_t n = 1; n <= head; ++n)
+    mined += block(2, n).at("transactions").size();
+  EXPECT_EQ(mined, 200u);
+  for (std::size_t i = 0; i < rpc.size(); ++i) {
+    std::vector<jsonrpc::batch_item> receipts;
+    for (auto& h : hashes)
+      receipts.push_back({"eth_getTransactionReceipt", json::array({h})});
+    for (auto& r : rpc[i]->batch_sync(receipts))
+      ASSERT_EQ(r.value_or_throw().at("status"), "0x1") << "node " << i;
+  }
+  auto balance = rpc[1]->call_sync(
+    "eth_getBalance", json::array({"0x000000000000000000000000000000000000dEaD", "latest"}));
+  EXPECT_EQ(eth::from_quantity(balance.get<std::string>()), 200u);
+}
+
+TEST_F(DevnetTest, KilledFollowerComesBackToTheSameStateRoot) {
+  send_transfers(20);
+  ASSERT_TRUE(net->wait_in_sync(30s));
+  ::kill(net->nodes()[1].pid, SIGKILL);
+  send_transfers(20);   // while it is down
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (net->nodes()[1].restarts == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(20ms);
+  ASSERT_EQ(net->nodes()[1].restarts, 1);
+  expect_same_chain();
+  auto latest = [&](std::size_t i) {
+    return rpc[i]->call_sync("eth_getBlockByNumber", json::array({"latest", false}));
+  };
+  EXPECT_EQ(latest(1).at("stateRoot"), latest(0).at("stateRoot"));
+  EXPECT_EQ(eth::from_quantity(rpc[1]->call_sync(
+              "eth_getTransactionCount", json::array({keys[0].address().hex(), "latest"})).get<std::string>()),
+            10u);
+}
+
+TEST_F(DevnetTest, KilledSealerRecoversTheChainFromItsFollowers) {
+  send_transfers(10);
+  ASSERT_TRUE(net->wait_in_sync(30s));
+  auto head = eth::from_quantity(rpc[0]->call_sync("eth_blockNumber").get<std::string>());
+  auto before = block(0, static_cast<std::uint64_t>(head)).at("hash");
+  ::kill(net->nodes()[0].pid, SIGKILL);
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (net->nodes()[0].restarts == 0 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(20ms);
+  ASSERT_TRUE(net->wait_in_sync(30s));
+  EXPECT_EQ(block(0, static_cast<std::uint64_t>(head)).at("hash"), before);
+  send_transfers(5);   // nonces continue where the recovered chain left off
+  expect_same_chain();
+  auto balance = rpc[0]->call_sync(
+    "eth_getBalance", json::array({"0x000000000000000000000000000000000000dEaD", "latest"}));
+  EXPECT_EQ(eth::from_quantity(balance.get<std::string>()), 15u);
+}
+
+TEST_F(DevnetTest, TransactionSentStraightToAFollowerIsForwardedToTheSealer) {
+  auto raw = transfer(0);
+  auto hash = rpc[2]->call_sync("eth_sendRawTransaction", json::array({raw}));
+  expect_same_chain();
+  for (auto& r : rpc)
+    EXPECT_EQ(r->call_sync("eth_getTransactionReceipt", json::array({hash})).at("status"), "0x1");
+}
+
+TEST_F(DevnetTest, StartRefusesAPortInUse) {
+  devnet::devnet_config again = cfg;
+  again.data_dir = cfg.data_dir + "/again";
+  devnet::cluster second(again);
+  try {
+    second.start();
+    FAIL() << "a second devnet on the same ports started";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("port " + std::to_string(cfg.base_port)),
+              std::string::npos)
+      << e.what();
+  }
+}
+
+} // namespace
