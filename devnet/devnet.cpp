@@ -5,6 +5,8 @@
 #include "protocol/jsonrpc/client.hpp"
 #include "protocol/jsonrpc/io_runner.hpp"
 
+#include "petrade/paths.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -85,7 +87,7 @@ cluster::cluster(devnet_config cfg, event_sink sink)
   : cfg_(std::move(cfg)), sink_(std::move(sink)) {
   validate(cfg_, "devnet config");
   if (cfg_.anvil.empty())
-    cfg_.anvil = std::string(PETRADE_TOOLS_BIN) + "/anvil";
+    cfg_.anvil = std::string(paths::tools_bin) + "/anvil";
 }
 
 cluster::~cluster() {

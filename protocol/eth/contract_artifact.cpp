@@ -2,6 +2,8 @@
 
 #include "protocol/eth/hex.hpp"
 
+#include "petrade/paths.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
@@ -17,7 +19,7 @@ bytes contract_artifact::deploy_data(const std::vector<abi::value>& args) const 
 std::string default_contracts_dir() {
   if (const char* env = std::getenv("PETRADE_CONTRACTS_DIR"); env && *env)
     return env;
-  return PETRADE_CONTRACTS_DIR;
+  return paths::contracts_dir;
 }
 
 contract_artifact load_contract_artifact(const std::string& name, const std::string& dir) {

@@ -1,5 +1,7 @@
 #include "tests/support/tools.hpp"
 
+#include "petrade/paths.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -12,11 +14,15 @@
 namespace petrade::test {
 
 std::string tool_path(const std::string& name) {
-  return std::string(PETRADE_TOOLS_BIN) + "/" + name;
+  return std::string(paths::tools_bin) + "/" + name;
 }
 
 std::string build_path(const std::string& rel) {
-  return std::string(PETRADE_BUILD_DIR) + "/" + rel;
+  return std::string(paths::build_dir) + "/" + rel;
+}
+
+std::string source_path(const std::string& rel) {
+  return std::string(paths::source_dir) + "/" + rel;
 }
 
 std::string cast(const std::vector<std::string>& args) {

@@ -13,6 +13,8 @@ namespace petrade::test {
 std::string tool_path(const std::string& name);
 /// Path under the build tree (contracts artifacts, the petrade binary).
 std::string build_path(const std::string& rel);
+/// Path under the source tree (config examples).
+std::string source_path(const std::string& rel);
 
 /// Runs `cast args...` and returns its stdout without the trailing newline.
 std::string cast(const std::vector<std::string>& args);
