@@ -1,0 +1,34 @@
+// Every type and atom that actors exchange, registered with CAF so messages
+// cross process boundaries unchanged. Include this only where actors are
+// defined or spawned: it pulls in CAF.
+#pragma once
+
+#include "protocol/node_state.hpp"
+#include "protocol/task.hpp"
+#include "protocol/zone_map.hpp"
+
+#include <caf/fwd.hpp>
+#include <caf/type_id.hpp>
+
+CAF_BEGIN_TYPE_ID_BLOCK(petrade, caf::first_custom_type_id)
+  CAF_ADD_TYPE_ID(petrade, (petrade::node_state))
+  CAF_ADD_TYPE_ID(petrade, (petrade::task))
+  CAF_ADD_TYPE_ID(petrade, (petrade::task_result))
+  CAF_ADD_TYPE_ID(petrade, (petrade::zone_entry))
+  CAF_ADD_TYPE_ID(petrade, (petrade::zone_map))
+  CAF_ADD_TYPE_ID(petrade, (std::vector<petrade::node_state>))
+  CAF_ADD_TYPE_ID(petrade, (std::vector<petrade::zone_entry>))
+  // node actor <-> supervisor
+  CAF_ADD_ATOM(petrade, petrade, report_atom, "report")
+  CAF_ADD_ATOM(petrade, petrade, probe_atom, "probe")
+  CAF_ADD_ATOM(petrade, petrade, restart_atom, "restart")
+  // dispatcher
+  CAF_ADD_ATOM(petrade, petrade, submit_atom, "submit")
+  CAF_ADD_ATOM(petrade, petrade, execute_atom, "execute")
+  CAF_ADD_ATOM(petrade, petrade, zones_atom, "zones")
+  CAF_ADD_ATOM(petrade, petrade, drain_atom, "drain")
+  CAF_ADD_ATOM(petrade, petrade, attach_atom, "attach")
+  // operators
+  CAF_ADD_ATOM(petrade, petrade, status_atom, "status")
+  CAF_ADD_ATOM(petrade, petrade, tick_atom, "tick")
+CAF_END_TYPE_ID_BLOCK(petrade)
