@@ -7,9 +7,6 @@
 
 #include "petrade/paths.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -42,19 +39,6 @@ namespace {
 
 constexpr std::uint64_t import_batch = 64;
 constexpr auto call_timeout = 2000ms;
-
-bool port_free(unsigned short port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  int yes = 1;
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(port);
-  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  ::close(fd);
-  return ok;
-}
 
 std::string url_of(unsigned short port) {
   return "http://127.0.0.1:" + std::to_string(port);

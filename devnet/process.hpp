@@ -41,6 +41,9 @@ private:
 std::string run_capture(const std::vector<std::string>& argv,
                         const std::string& stdin_text = {});
 
+/// Whether something could bind 127.0.0.1:port right now.
+bool port_free(unsigned short port);
+
 /// A TCP port on 127.0.0.1 that was free a moment ago.
 unsigned short free_port();
 

@@ -25,44 +25,10 @@ using namespace petrade;
 // Distinctive so that a leak into any output is unmistakable.
 constexpr const char* pw = "Sup3r-s3cret-PW";
 
-class temp_dir {
-public:
-  temp_dir() {
-    std::string tmpl = (fs::temp_directory_path() / "petrade-acct-XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) == nullptr)
-      throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string operator/(const std::string& rel) const { return (fs::path(path_) / rel).string(); }
-  const std::string& path() const { return path_; }
-
-private:
-  std::string path_;
-};
-
-std::string read_file(const std::string& p) {
-  std::ifstream in(p);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void write_file(const std::string& p, const std::string& text) {
-  std::ofstream(p) << text;
-}
-
-std::vector<std::string> files_in(const std::string& dir) {
-  std::vector<std::string> out;
-  if (fs::exists(dir))
-    for (auto& e : fs::directory_iterator(dir))
-      out.push_back(e.path().string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
+using temp_dir = test::scratch_dir;
+using test::files_in;
+using test::read_file;
+using test::write_file;
 
 struct result {
   int code = -1;

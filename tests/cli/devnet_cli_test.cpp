@@ -18,12 +18,7 @@ namespace {
 using namespace petrade;
 using namespace std::chrono_literals;
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using test::read_file;
 
 bool alive(pid_t pid) {
   return ::kill(pid, 0) == 0;
@@ -32,10 +27,8 @@ bool alive(pid_t pid) {
 class DevnetCliTest : public ::testing::Test {
 protected:
   void SetUp() override {
-    dir = test::temp_dir("devnet-cli");
     base = test::free_port_range(2);
   }
-  void TearDown() override { std::filesystem::remove_all(dir); }
 
   // Starts the launcher and returns the node pids it printed.
   std::vector<pid_t> start() {
@@ -47,7 +40,7 @@ protected:
     auto deadline = std::chrono::steady_clock::now() + 30s;
     while (pids.size() < 2 && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(50ms);
-      auto out = slurp(dir + "/out.log");
+      auto out = read_file(dir + "/out.log");
       std::regex pid_re("pid (\\d+)");
       pids.clear();
       for (auto it = std::sregex_iterator(out.begin(), out.end(), pid_re);
@@ -57,15 +50,16 @@ protected:
     return pids;
   }
 
-  std::string dir;
+  test::scratch_dir scratch{"devnet-cli"};
+  std::string dir = scratch.path();
   unsigned short base = 0;
   devnet::child_process launcher;
 };
 
 TEST_F(DevnetCliTest, PrintsEndpointsAndStopsEveryNodeOnSigterm) {
   auto pids = start();
-  ASSERT_EQ(pids.size(), 2u) << slurp(dir + "/out.log");
-  auto out = slurp(dir + "/out.log");
+  ASSERT_EQ(pids.size(), 2u) << read_file(dir + "/out.log");
+  auto out = read_file(dir + "/out.log");
   EXPECT_NE(out.find("sealer  http://127.0.0.1:" + std::to_string(base)), std::string::npos) << out;
   EXPECT_NE(out.find("follower  http://127.0.0.1:" + std::to_string(base + 1)), std::string::npos);
   for (int i = 0; i < 2; ++i)

@@ -2,12 +2,12 @@
 
 #include "petrade/paths.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <random>
 #include <stdexcept>
 
@@ -34,21 +34,6 @@ std::string cast(const std::vector<std::string>& args) {
   return out;
 }
 
-namespace {
-
-bool bindable(unsigned short port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(port);
-  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  ::close(fd);
-  return ok;
-}
-
-} // namespace
-
 unsigned short free_port_range(int count) {
   std::random_device rd;
   std::uniform_int_distribution<int> pick(20000, 40000);
@@ -56,7 +41,7 @@ unsigned short free_port_range(int count) {
     auto base = static_cast<unsigned short>(pick(rd));
     bool ok = true;
     for (int i = 0; i < count && ok; ++i)
-      ok = bindable(static_cast<unsigned short>(base + i));
+      ok = devnet::port_free(static_cast<unsigned short>(base + i));
     if (ok)
       return base;
   }
@@ -68,6 +53,31 @@ std::string temp_dir(const std::string& tag) {
   if (!::mkdtemp(templ.data()))
     throw std::runtime_error("mkdtemp failed");
   return templ;
+}
+
+scratch_dir::~scratch_dir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void write_file(const std::string& path, const std::string& text) {
+  std::ofstream(path) << text;
+}
+
+std::vector<std::string> files_in(const std::string& dir) {
+  std::vector<std::string> out;
+  if (std::filesystem::exists(dir))
+    for (auto& e : std::filesystem::directory_iterator(dir))
+      out.push_back(e.path().string());
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 anvil_node::anvil_node(std::vector<std::string> extra_args) {

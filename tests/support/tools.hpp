@@ -38,6 +38,25 @@ unsigned short free_port_range(int count);
 /// A fresh directory under /tmp, removed by the caller when it wishes.
 std::string temp_dir(const std::string& tag);
 
+/// A fresh directory under /tmp, removed with everything in it at scope exit.
+class scratch_dir {
+public:
+  explicit scratch_dir(const std::string& tag = "test") : path_(temp_dir(tag)) {}
+  ~scratch_dir();
+  scratch_dir(const scratch_dir&) = delete;
+  scratch_dir& operator=(const scratch_dir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string operator/(const std::string& rel) const { return path_ + "/" + rel; }
+
+private:
+  std::string path_;
+};
+
+std::string read_file(const std::string& path);
+void write_file(const std::string& path, const std::string& text);
+/// The paths of the entries of `dir`, sorted; empty when it does not exist.
+std::vector<std::string> files_in(const std::string& dir);
+
 /// A fresh anvil on a free loopback port, stopped when this goes away.
 class anvil_node {
 public:

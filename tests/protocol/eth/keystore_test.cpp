@@ -25,40 +25,15 @@ constexpr const char* test_key =
   "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318";
 constexpr const char* password = "correct horse battery staple";
 
-class temp_dir {
-public:
-  temp_dir() {
-    std::string tmpl = (fs::temp_directory_path() / "petrade-ks-XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) == nullptr)
-      throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
-private:
-  std::string path_;
-};
+using temp_dir = petrade::test::scratch_dir;
+using petrade::test::files_in;
 
 std::string read_file(const fs::path& p) {
-  std::ifstream in(p);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return petrade::test::read_file(p.string());
 }
 
 void write_file(const fs::path& p, const std::string& text) {
-  std::ofstream(p) << text;
-}
-
-std::vector<fs::path> files_in(const std::string& dir) {
-  std::vector<fs::path> out;
-  for (auto& e : fs::directory_iterator(dir))
-    out.push_back(e.path());
-  return out;
+  petrade::test::write_file(p.string(), text);
 }
 
 // The spec's published vectors (password "testpassword").
@@ -376,7 +351,7 @@ TEST(Keystore, ReadsWhatCastWrites) {
   auto text = read_file(files[0]);
   auto key = decrypt_keystore(text, pw);
   auto expected = petrade::test::cast(
-    {"wallet", "address", "--keystore", files[0].string(), "--password", pw});
+    {"wallet", "address", "--keystore", files[0], "--password", pw});
   EXPECT_EQ(key.address().checksummed(), expected);
   EXPECT_THROW((void)decrypt_keystore(text, "not it"), wrong_password);
 
