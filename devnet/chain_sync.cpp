@@ -76,6 +76,7 @@ import_result import_blocks(jsonrpc::client& source, jsonrpc::client& target,
   auto common = std::min(r.source_head, r.target_head);
   if (block_at(target, common).at("hash") != block_at(source, common).at("hash")) {
     r.diverged = true;
+    r.why = "block " + std::to_string(common) + " differs";
     return r;
   }
   while (r.target_head < r.source_head && r.imported < max_blocks) {
@@ -85,11 +86,16 @@ import_result import_blocks(jsonrpc::client& source, jsonrpc::client& target,
     for (auto& h : block.at("transactions"))
       fetch.push_back({"eth_getRawTransactionByHash", json::array({h})});
     if (!fetch.empty()) {
-      std::vector<jsonrpc::batch_item> sends;
-      for (auto& raw : source.batch_sync(fetch))
-        sends.push_back({"eth_sendRawTransaction", json::array({raw.value_or_throw()})});
-      // Per-item errors are fine: "already known" means the pool has it.
-      target.batch_sync(sends);
+      // One by one, not as a batch: a node may work on a batch's items
+      // concurrently, and the pool's fifo order must be the block's order.
+      for (auto& raw : source.batch_sync(fetch)) {
+        try {
+          target.call_sync("eth_sendRawTransaction", json::array({raw.value_or_throw()}));
+        } catch (const jsonrpc::rpc_exception& e) {
+          if (e.kind() != jsonrpc::error_kind::rpc)
+            throw;   // "already known": the pool has it, in its place
+        }
+      }
     }
     // Anything else in the pool would be mined into this block and fork it.
     auto st = target.call_sync("txpool_status", json::array());
@@ -99,6 +105,9 @@ import_result import_blocks(jsonrpc::client& source, jsonrpc::client& target,
     auto mined = block_at(target, n);
     if (mined.at("hash") != block.at("hash")) {
       r.diverged = true;
+      r.why = "replayed block " + std::to_string(n) + " has " + std::to_string(mined.at("transactions").size())
+              + " of its " + std::to_string(block.at("transactions").size()) + " transactions, timestamp "
+              + mined.at("timestamp").get<std::string>() + " vs " + block.at("timestamp").get<std::string>();
       return r;
     }
     r.target_head = n;

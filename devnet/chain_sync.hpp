@@ -19,6 +19,7 @@ struct import_result {
   std::uint64_t target_head = 0;
   std::uint64_t source_head = 0;
   bool diverged = false;        // target's head is not on the source's chain
+  std::string why;              // where and how, when diverged
 };
 
 /// Imports up to `max_blocks` blocks that `source` has and `target` lacks.

@@ -235,7 +235,7 @@ void cluster::catch_up(node_slot& n) {
     auto r = import_blocks(*sealer.rpc, *n.rpc, import_batch);
     if (r.diverged) {
       emit("warn", "node " + std::to_string(n.index)
-                     + " left the sealer's chain; restarting it from genesis");
+                     + " left the sealer's chain (" + r.why + "); restarting it from genesis");
       std::lock_guard<std::mutex> lock(sh.m);
       n.restart_requested = true;
       return;

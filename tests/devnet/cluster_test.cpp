@@ -178,6 +178,43 @@ TEST_F(DevnetTest, TransactionSentStraightToAFollowerIsForwardedToTheSealer) {
     EXPECT_EQ(r->call_sync("eth_getTransactionReceipt", json::array({hash})).at("status"), "0x1");
 }
 
+TEST_F(DevnetTest, FollowerKilledUnderConcurrentLoadRejoinsTheChain) {
+  // Four senders at once put several transactions in one sealer block,
+  // deploys among them; a follower restarted meanwhile must replay those
+  // blocks exactly.
+  std::vector<std::vector<std::string>> raws(4);
+  for (int s = 0; s < 4; ++s)
+    for (int i = 0; i < 60; ++i) {
+      if (i % 10 == 9) {
+        eth::transaction tx;
+        tx.chain_id = cfg.chain_id;
+        tx.nonce = nonces[s]++;
+        tx.max_priority_fee_per_gas = 1;
+        tx.max_fee_per_gas = 10'000'000'000ULL;
+        tx.gas_limit = 100000;
+        tx.data = eth::from_hex("0x600a600c600039600a6000f3602a60005260206000f3");
+        tx.sign(keys[static_cast<std::size_t>(s)]);
+        raws[static_cast<std::size_t>(s)].push_back(eth::to_hex(tx.raw()));
+      } else {
+        raws[static_cast<std::size_t>(s)].push_back(transfer(s));
+      }
+    }
+  std::vector<std::thread> senders;
+  for (int s = 0; s < 4; ++s)
+    senders.emplace_back([&, s] {
+      for (auto& raw : raws[static_cast<std::size_t>(s)])
+        net->send_raw_transaction(s % 3, raw);
+    });
+  std::this_thread::sleep_for(100ms);
+  ::kill(net->nodes()[2].pid, SIGKILL);
+  for (auto& t : senders)
+    t.join();
+  expect_same_chain();
+  std::lock_guard<std::mutex> lock(events_m);
+  for (auto& e : events)
+    EXPECT_EQ(e.find("left the sealer's chain"), std::string::npos) << e;
+}
+
 TEST_F(DevnetTest, StartRefusesAPortInUse) {
   devnet::devnet_config again = cfg;
   again.data_dir = cfg.data_dir + "/again";
