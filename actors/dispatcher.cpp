@@ -1,0 +1,316 @@
+#include "actors/dispatcher.hpp"
+
+#include "actors/strategy.hpp"
+#include "protocol/eth/hex.hpp"
+#include "protocol/eth/transaction.hpp"
+#include "protocol/messages.hpp"
+
+#include <caf/all.hpp>
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <unordered_map>
+
+namespace petrade {
+
+namespace {
+
+using json = nlohmann::json;
+
+std::uint64_t now_ms() {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                      std::chrono::steady_clock::now().time_since_epoch())
+                                      .count());
+}
+
+struct node_slot {
+  caf::actor handle;
+  std::uint32_t inflight = 0;
+};
+
+struct dispatcher_state {
+  dispatcher_config cfg;
+  std::unique_ptr<strategy> route;
+  task_queues queues;
+  std::map<std::uint32_t, node_slot> nodes;
+  zone_map zones;
+  std::unordered_map<std::uint32_t, node_state> states;
+  std::unordered_map<std::uint64_t, caf::response_promise> waiting;  // by task id
+  bool drain_scheduled = false;
+  bool have_zones = false;
+  std::map<std::string, std::uint64_t> counters;
+
+  static inline const char* name = "dispatcher";
+
+  bool paused() const { return !have_zones || zones.margin <= 0; }
+
+  // Nodes that could take `t` now, as the strategy sees them.
+  std::vector<node_view> candidates(const queued_task& t) const {
+    std::vector<node_view> out;
+    for (auto& z : zones.nodes) {
+      auto it = nodes.find(z.node);
+      if (it == nodes.end() || !z.admitted || it->second.inflight >= cfg.inflight_cap
+          || z.head < t.task.min_block
+          || std::find(t.excluded.begin(), t.excluded.end(), z.node) != t.excluded.end())
+        continue;
+      auto st = states.find(z.node);
+      out.push_back({z.node, z.zone, z.load, it->second.inflight, cfg.inflight_cap, z.head,
+                     st == states.end() ? nullptr : &st->second});
+    }
+    return out;
+  }
+
+  std::optional<std::uint32_t> pick(const queued_task& t) {
+    auto c = candidates(t);
+    if (c.empty())
+      return std::nullopt;
+    auto i = route->pick(t.task.kind, c);
+    if (!i)
+      return std::nullopt;
+    return c[*i].node;
+  }
+};
+
+using dispatcher_actor = caf::stateful_actor<dispatcher_state>;
+
+void finish(dispatcher_actor* self, std::uint64_t id, task_result r) {
+  auto& st = self->state;
+  auto it = st.waiting.find(id);
+  if (it == st.waiting.end())
+    return;
+  ++st.counters[r.ok() ? "ok" : r.error == task_error::rpc ? "rpc_error" : "failed"];
+  it->second.deliver(std::move(r));
+  st.waiting.erase(it);
+}
+
+void schedule_drain(dispatcher_actor* self) {
+  if (!self->state.drain_scheduled && !self->state.queues.empty()) {
+    self->state.drain_scheduled = true;
+    self->send(self, drain_atom_v);
+  }
+}
+
+void run_on_node(dispatcher_actor* self, queued_task t, std::uint32_t node) {
+  auto& st = self->state;
+  auto& slot = st.nodes[node];
+  ++slot.inflight;
+  ++t.attempts;
+  ++st.counters["dispatched_" + std::string(to_string(t.task.kind))];
+  auto retry_or_fail = [self, node](queued_task t, std::string why) {
+    auto& st = self->state;
+    t.excluded.push_back(node);
+    if (t.attempts < st.cfg.max_attempts) {
+      ++st.counters["retried"];
+      st.queues.push_front(std::move(t));
+      schedule_drain(self);
+      return;
+    }
+    task_result r;
+    r.id = t.task.id;
+    r.error = task_error::unreachable;
+    r.message = "no node answered after " + std::to_string(t.attempts) + " attempts: " + why;
+    r.attempts = t.attempts;
+    r.node = node;
+    finish(self, t.task.id, std::move(r));
+  };
+  self->request(slot.handle, st.cfg.node_timeout, execute_atom_v, t.task)
+    .then(
+      [self, t, node, retry_or_fail](task_result r) mutable {
+        auto& st = self->state;
+        if (st.nodes.count(node) && st.nodes[node].inflight > 0)
+          --st.nodes[node].inflight;
+        schedule_drain(self);
+        if (r.error == task_error::unreachable) {
+          retry_or_fail(std::move(t), r.message);
+          return;
+        }
+        r.attempts = t.attempts;
+        r.node = node;
+        finish(self, t.task.id, std::move(r));
+      },
+      [self, t, node, retry_or_fail](caf::error& err) mutable {
+        auto& st = self->state;
+        if (st.nodes.count(node) && st.nodes[node].inflight > 0)
+          --st.nodes[node].inflight;
+        schedule_drain(self);
+        retry_or_fail(std::move(t), "node actor: " + to_string(err));
+      });
+}
+
+void drain(dispatcher_actor* self) {
+  auto& st = self->state;
+  st.drain_scheduled = false;
+  if (st.paused())
+    return;
+  // Whether some node could take a task; side-effect free, because
+  // strategies keep state (round-robin position, p2c's generator) and must
+  // be asked exactly once per dispatched task.
+  auto placeable = [&](const queued_task& t) { return !st.candidates(t).empty(); };
+  for (std::size_t n = 0; n < st.cfg.drain_batch; ++n) {
+    auto t = st.queues.take(placeable);
+    if (!t)
+      return;   // nothing can move until a node frees up or the zones change
+    auto target = st.pick(*t);
+    if (!target) {   // e.g. only zone III nodes left for this task
+      st.queues.push_front(std::move(*t));
+      return;
+    }
+    run_on_node(self, std::move(*t), *target);
+  }
+  schedule_drain(self);   // yield to new submissions, then go on
+}
+
+std::string status_json(const dispatcher_state& st) {
+  json j;
+  j["strategy"] = st.route->name();
+  j["paused"] = st.paused();
+  for (std::size_t k = 0; k < task_kind_count; ++k) {
+    auto kind = static_cast<task_kind>(k);
+    j["mailboxes"][to_string(kind)] = {{"depth", st.queues.depth(kind)},
+                                       {"capacity", st.queues.capacity(kind)}};
+  }
+  for (auto& [id, slot] : st.nodes)
+    j["inflight"][std::to_string(id)] = slot.inflight;
+  j["waiting"] = st.waiting.size();
+  for (auto& [k, v] : st.counters)
+    j["counters"][k] = v;
+  return j.dump();
+}
+
+caf::behavior dispatcher_behavior(dispatcher_actor* self, dispatcher_config cfg) {
+  self->state.cfg = cfg;
+  self->state.route = make_strategy(cfg.strategy, cfg.feedback, cfg.seed);
+  self->state.queues = task_queues(cfg.queues);
+  self->set_down_handler([self](caf::down_msg& dm) {
+    auto& nodes = self->state.nodes;
+    for (auto it = nodes.begin(); it != nodes.end(); ++it)
+      if (it->second.handle.address() == dm.source) {
+        nodes.erase(it);
+        break;
+      }
+  });
+  self->send(self, tick_atom_v);
+  return {
+    [self](submit_atom, task& t) -> caf::result<task_result> {
+      auto& st = self->state;
+      task_result refused;
+      refused.id = t.id;
+      if (auto why = validate_task(t, st.cfg.chain_id); !why.empty()) {
+        ++st.counters["invalid"];
+        refused.error = task_error::invalid;
+        refused.message = why;
+        return refused;
+      }
+      if (st.waiting.count(t.id)) {
+        refused.error = task_error::invalid;
+        refused.message = "task id " + std::to_string(t.id) + " is already queued";
+        return refused;
+      }
+      queued_task q;
+      q.task = t;
+      q.enqueued_ms = now_ms();
+      auto kind = t.kind;
+      if (!st.queues.push(std::move(q))) {
+        ++st.counters["busy"];
+        refused.error = task_error::busy;
+        refused.message = std::string(to_string(kind)) + " mailbox is full ("
+                          + std::to_string(st.queues.capacity(kind)) + " tasks); retry later";
+        return refused;
+      }
+      auto rp = self->make_response_promise<task_result>();
+      st.waiting.emplace(t.id, rp);
+      schedule_drain(self);
+      return rp;
+    },
+    [self](attach_atom, std::uint32_t node, caf::actor handle) {
+      self->monitor(handle);
+      self->state.nodes[node].handle = std::move(handle);
+      schedule_drain(self);
+    },
+    [self](zones_atom, zone_map& zones, std::vector<node_state>& states) {
+      auto& st = self->state;
+      st.zones = std::move(zones);
+      st.have_zones = true;
+      for (auto& s : states)
+        st.states[s.node] = std::move(s);
+      schedule_drain(self);
+    },
+    [self](drain_atom) { drain(self); },
+    [self](tick_atom) {
+      auto& st = self->state;
+      auto cutoff = now_ms() - static_cast<std::uint64_t>(st.cfg.queue_timeout.count());
+      for (auto& t : st.queues.expire(cutoff)) {
+        task_result r;
+        r.id = t.task.id;
+        r.error = task_error::unreachable;
+        r.message = "no node could take the task within "
+                    + std::to_string(st.cfg.queue_timeout.count()) + " ms";
+        finish(self, t.task.id, std::move(r));
+      }
+      self->delayed_send(self, std::chrono::seconds(1), tick_atom_v);
+    },
+    [self](status_atom) { return status_json(self->state); },
+  };
+}
+
+} // namespace
+
+std::string validate_task(const task& t, std::uint64_t chain_id) {
+  if (static_cast<std::size_t>(t.kind) >= task_kind_count)
+    return "unknown task kind " + std::to_string(static_cast<unsigned>(t.kind));
+  if (t.method.empty())
+    return "task has no method";
+  json params;
+  try {
+    params = json::parse(t.params);
+  } catch (const std::exception&) {
+    return "task params are not JSON: " + t.params.substr(0, 80);
+  }
+  if (!params.is_array() && !params.is_object())
+    return "task params must be a JSON array or object";
+  bool raw_write = t.method == "eth_sendRawTransaction";
+  if (t.kind == task_kind::read) {
+    if (raw_write || t.method == "eth_sendTransaction")
+      return "a read task cannot send a transaction (" + t.method + ")";
+    return {};
+  }
+  if (!raw_write)
+    return std::string(to_string(t.kind)) + " task must be eth_sendRawTransaction, got "
+           + t.method;
+  if (!params.is_array() || params.size() != 1 || !params[0].is_string())
+    return "eth_sendRawTransaction takes one hex string";
+  eth::transaction tx;
+  try {
+    tx = eth::transaction::decode(eth::from_hex(params[0].get<std::string>()),
+                                  chain_id ? std::optional<std::uint64_t>(chain_id)
+                                           : std::nullopt);
+  } catch (const std::exception& e) {
+    return std::string("not a valid signed transaction: ") + e.what();
+  }
+  eth::address from;
+  try {
+    from = tx.sender();
+  } catch (const std::exception& e) {
+    return std::string("transaction signature is invalid: ") + e.what();
+  }
+  eth::address claimed;
+  try {
+    claimed = eth::address::parse(t.sender);
+  } catch (const std::exception&) {
+    return "task sender '" + t.sender + "' is not an address";
+  }
+  if (from != claimed)
+    return "transaction is signed by " + from.checksummed() + ", not by the task's sender "
+           + claimed.checksummed();
+  if (t.kind == task_kind::deploy && (tx.to || tx.data.empty()))
+    return tx.to ? "a deploy task must create a contract (it has a recipient)"
+                 : "a deploy task needs init code (calldata is empty)";
+  return {};
+}
+
+caf::actor spawn_dispatcher(caf::actor_system& sys, dispatcher_config cfg) {
+  make_strategy(cfg.strategy, cfg.feedback, cfg.seed);   // throws on a bad name, here
+  return sys.spawn(dispatcher_behavior, std::move(cfg));
+}
+
+} // namespace petrade

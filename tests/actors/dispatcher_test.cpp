@@ -1,0 +1,299 @@
+// The dispatcher under CAF's deterministic test coordinator: drain order,
+// bounds, pause, retries, read-your-writes, zone routing and refusals. The
+// node actors here are stand-ins that answer at once; what is under test is
+// the dispatcher.
+#include "actors/dispatcher.hpp"
+#include "protocol/eth/hex.hpp"
+#include "protocol/eth/transaction.hpp"
+#include "protocol/messages.hpp"
+#include "tests/support/tools.hpp"
+
+#include <caf/all.hpp>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+using namespace petrade;
+
+struct test_config : caf::actor_system_config {
+  test_config() {
+    add_message_types<caf::id_block::petrade>();
+    set("scheduler.policy", caf::atom("testing"));
+  }
+};
+
+struct executed {
+  std::uint32_t node;
+  std::uint64_t task;
+};
+using exec_log = std::shared_ptr<std::vector<executed>>;
+
+// A node that answers every task at once, or fails as unreachable.
+caf::behavior stand_in_node(caf::event_based_actor*, std::uint32_t id, exec_log log,
+                            bool reachable) {
+  return {
+    [=](execute_atom, const task& t) {
+      log->push_back({id, t.id});
+      task_result r;
+      r.id = t.id;
+      if (!reachable) {
+        r.error = task_error::unreachable;
+        r.message = "connection refused";
+      } else {
+        r.result = "\"0x1\"";
+      }
+      return r;
+    },
+  };
+}
+
+class DispatcherTest : public ::testing::Test {
+protected:
+  // ~actor_system waits for every actor: end the long-lived ones first.
+  void TearDown() override {
+    for (auto& a : actors)
+      self->send_exit(a, caf::exit_reason::user_shutdown);
+    self->send_exit(dispatcher, caf::exit_reason::user_shutdown);
+    sched.run();
+  }
+
+  void start(dispatcher_config cfg) {
+    dispatcher = spawn_dispatcher(sys, cfg);
+    sched.run();
+  }
+
+  caf::actor add_node(std::uint32_t id, bool reachable = true) {
+    auto n = sys.spawn(stand_in_node, id, log, reachable);
+    actors.push_back(n);
+    self->send(dispatcher, attach_atom_v, id, n);
+    sched.run();
+    return n;
+  }
+
+  void zones(std::vector<zone_entry> entries, double margin = 1.0) {
+    zone_map m;
+    m.version = ++version;
+    m.margin = margin;
+    m.nodes = std::move(entries);
+    self->send(dispatcher, zones_atom_v, m, std::vector<node_state>{});
+    sched.run();
+  }
+
+  // Submits without waiting; the answer lands in `results`.
+  void submit(task t) {
+    auto d = dispatcher;
+    auto* out = &results;
+    sys.spawn([d, out, t](caf::event_based_actor* client) {
+      client->request(d, caf::infinite, submit_atom_v, t).then([out](task_result r) {
+        out->push_back(std::move(r));
+      });
+    });
+  }
+
+  // Runs everything and returns the answers so far.
+  std::vector<task_result> settle() {
+    sched.run();
+    return results;
+  }
+
+  task read(std::uint64_t id, std::uint64_t min_block = 0) {
+    task t;
+    t.id = id;
+    t.method = "eth_blockNumber";
+    t.min_block = min_block;
+    return t;
+  }
+
+  task write(std::uint64_t id, task_kind kind, int key = 0, std::uint64_t nonce = 0) {
+    auto k = eth::private_key::from_hex(test::dev_keys[key]);
+    eth::transaction tx;
+    tx.chain_id = 31337;
+    tx.nonce = nonce;
+    tx.max_fee_per_gas = 1000;
+    tx.gas_limit = 100000;
+    if (kind == task_kind::deploy)
+      tx.data = {0x60, 0x00};
+    else
+      tx.to = eth::address::parse("0x000000000000000000000000000000000000dEaD");
+    tx.sign(k);
+    task t;
+    t.id = id;
+    t.kind = kind;
+    t.method = "eth_sendRawTransaction";
+    t.params = nlohmann::json::array({eth::to_hex(tx.raw())}).dump();
+    t.sender = k.address().hex();
+    return t;
+  }
+
+  test_config cfg;
+  caf::actor_system sys{cfg};
+  caf::scheduler::test_coordinator& sched
+    = dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler());
+  caf::scoped_actor self{sys, true};
+  caf::actor dispatcher;
+  exec_log log = std::make_shared<std::vector<executed>>();
+  std::vector<task_result> results;
+  std::vector<caf::actor> actors;
+  std::uint64_t version = 0;
+};
+
+TEST_F(DispatcherTest, DrainsReadsFirstThenDeployAccountContract) {
+  dispatcher_config c;
+  c.strategy = "round_robin";
+  start(c);
+  add_node(0);
+  submit(write(1, task_kind::contract, 0));
+  submit(write(2, task_kind::account, 1));
+  submit(write(3, task_kind::deploy, 2));
+  submit(read(4));
+  submit(read(5));
+  sched.run();
+  EXPECT_TRUE(log->empty());   // no zone map yet: nothing may leave
+  zones({{0, zone::I, 0.1, true, 10}});
+  auto r = settle();
+  ASSERT_EQ(log->size(), 5u);
+  std::vector<std::uint64_t> order;
+  for (auto& e : *log)
+    order.push_back(e.task);
+  EXPECT_EQ(order, (std::vector<std::uint64_t>{4, 5, 3, 2, 1}));
+  ASSERT_EQ(r.size(), 5u);
+  for (auto& x : r)
+    EXPECT_TRUE(x.ok()) << x.message;
+}
+
+TEST_F(DispatcherTest, AFullMailboxAnswersBusyAndLosesNothingElse) {
+  dispatcher_config c;
+  c.queues.capacity = {2, 2, 2, 2};
+  start(c);
+  add_node(0);
+  for (std::uint64_t i = 1; i <= 3; ++i)
+    submit(read(i));
+  auto r = settle();
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].id, 3u);
+  EXPECT_EQ(r[0].error, task_error::busy);
+  EXPECT_NE(r[0].message.find("read mailbox is full"), std::string::npos);
+  zones({{0, zone::II, 0.1, true, 10}});
+  r = settle();
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_TRUE(r[1].ok() && r[2].ok());
+}
+
+TEST_F(DispatcherTest, PausesWhileTheHealthMarginIsSpent) {
+  start({});
+  add_node(0);
+  zones({{0, zone::I, 0.9, true, 10}}, -0.1);
+  submit(read(1));
+  sched.run();
+  EXPECT_TRUE(log->empty());
+  zones({{0, zone::I, 0.5, true, 10}}, 0.3);
+  EXPECT_EQ(settle().size(), 1u);
+}
+
+TEST_F(DispatcherTest, AFailedReadIsRetriedOnAnotherNode) {
+  dispatcher_config c;
+  c.strategy = "round_robin";
+  start(c);
+  add_node(0, false);
+  add_node(1, true);
+  zones({{0, zone::II, 0.1, true, 10}, {1, zone::II, 0.1, true, 10}});
+  submit(read(7));
+  auto r = settle();
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_TRUE(r[0].ok());
+  EXPECT_EQ(r[0].node, 1u);
+  EXPECT_EQ(r[0].attempts, 2u);
+}
+
+TEST_F(DispatcherTest, ATaskGoesOnlyToNodesAtOrPastItsMinimumBlock) {
+  dispatcher_config c;
+  c.strategy = "round_robin";
+  start(c);
+  add_node(0);
+  add_node(1);
+  zones({{0, zone::II, 0.1, true, 5}, {1, zone::II, 0.1, true, 10}});
+  for (std::uint64_t i = 1; i <= 4; ++i)
+    submit(read(i, 8));
+  settle();
+  ASSERT_EQ(log->size(), 4u);
+  for (auto& e : *log)
+    EXPECT_EQ(e.node, 1u);
+}
+
+TEST_F(DispatcherTest, StateFeedbackSendsWritesToZoneIAndReadsToZoneII) {
+  start({});   // state_feedback is the default
+  add_node(0);
+  add_node(1);
+  add_node(2);
+  zones({{0, zone::I, 0.1, true, 10}, {1, zone::II, 0.5, true, 10},
+         {2, zone::III, 0.9, false, 10}});
+  submit(write(1, task_kind::contract));
+  submit(read(2));
+  settle();
+  ASSERT_EQ(log->size(), 2u);
+  EXPECT_EQ((*log)[0].task, 2u);
+  EXPECT_EQ((*log)[0].node, 1u);   // the read: zone II
+  EXPECT_EQ((*log)[1].node, 0u);   // the write: zone I
+}
+
+TEST_F(DispatcherTest, BadTasksAreRefusedWithAReasonAndDisturbNothing) {
+  start({});
+  add_node(0);
+  zones({{0, zone::I, 0.1, true, 10}});
+  auto unknown = read(1);
+  unknown.kind = static_cast<task_kind>(9);
+  submit(unknown);
+  auto wrong_sender = write(2, task_kind::contract, 0);
+  wrong_sender.sender = eth::private_key::from_hex(test::dev_keys[1]).address().hex();
+  submit(wrong_sender);
+  auto empty_deploy = write(3, task_kind::deploy);
+  auto k = eth::private_key::from_hex(test::dev_keys[0]);
+  eth::transaction tx;
+  tx.chain_id = 31337;
+  tx.max_fee_per_gas = 1000;
+  tx.gas_limit = 100000;
+  tx.sign(k);   // a creation with no init code
+  empty_deploy.params = nlohmann::json::array({eth::to_hex(tx.raw())}).dump();
+  submit(empty_deploy);
+  auto sneaky = read(4);
+  sneaky.method = "eth_sendRawTransaction";
+  submit(sneaky);
+  submit(read(5));   // a good one among them
+  auto r = settle();
+  ASSERT_EQ(r.size(), 5u);
+  std::map<std::uint64_t, task_result> by_id;
+  for (auto& x : r)
+    by_id[x.id] = x;
+  EXPECT_EQ(by_id[1].error, task_error::invalid);
+  EXPECT_NE(by_id[1].message.find("unknown task kind 9"), std::string::npos);
+  EXPECT_EQ(by_id[2].error, task_error::invalid);
+  EXPECT_NE(by_id[2].message.find("not by the task's sender"), std::string::npos);
+  EXPECT_EQ(by_id[3].error, task_error::invalid);
+  EXPECT_NE(by_id[3].message.find("calldata is empty"), std::string::npos);
+  EXPECT_EQ(by_id[4].error, task_error::invalid);
+  EXPECT_TRUE(by_id[5].ok());
+  EXPECT_EQ(log->size(), 1u);
+}
+
+TEST_F(DispatcherTest, ANodeActorThatDiesHasItsTasksRetriedElsewhere) {
+  dispatcher_config c;
+  c.strategy = "round_robin";
+  start(c);
+  auto doomed = add_node(0);
+  add_node(1);
+  zones({{0, zone::II, 0.1, true, 10}, {1, zone::II, 0.1, true, 10}});
+  self->send_exit(doomed, caf::exit_reason::kill);
+  sched.run();
+  for (std::uint64_t i = 1; i <= 4; ++i)
+    submit(read(i));
+  auto r = settle();
+  ASSERT_EQ(r.size(), 4u);
+  for (auto& x : r) {
+    EXPECT_TRUE(x.ok()) << x.message;
+    EXPECT_EQ(x.node, 1u);
+  }
+}
+
+} // namespace
