@@ -1,0 +1,83 @@
+#include "actors/repair_plan.hpp"
+
+#include <algorithm>
+
+namespace petrade {
+
+const char* to_string(repair_phase p) {
+  switch (p) {
+    case repair_phase::serving: return "serving";
+    case repair_phase::draining: return "draining";
+    case repair_phase::restarting: return "restarting";
+    case repair_phase::catching_up: return "catching-up";
+    case repair_phase::warming: return "warming";
+  }
+  return "?";
+}
+
+bool repair_plan::failing(const node_state& s) const {
+  auto& f = cfg_->feedback;
+  return !s.reachable || s.lag_blocks > f.lag_max || s.error_rate > f.err_max;
+}
+
+repair_plan::action repair_plan::step(const node_state& s) {
+  bool bad_now = failing(s);
+  // After a restart only reachability and lag tell whether it worked; the
+  // error average still carries the calls that failed before it.
+  if (phase_ == repair_phase::restarting || phase_ == repair_phase::catching_up)
+    bad_now = !s.reachable || s.lag_blocks > cfg_->feedback.lag_max;
+  switch (phase_) {
+    case repair_phase::serving:
+      bad = bad_now ? bad + 1 : 0;
+      if (bad >= cfg_->repair_after) {
+        bad = 0;
+        phase_ = repair_phase::draining;
+        return action::hold;
+      }
+      return action::none;
+    case repair_phase::draining:
+      // One interval of grace lets in-flight calls finish or fail over.
+      phase_ = repair_phase::restarting;
+      backoff = backoff ? std::min(backoff * 2, cfg_->backoff_max_samples)
+                        : cfg_->backoff_samples;
+      waited = 0;
+      ++restarts_;
+      last_head = 0;
+      return action::restart;
+    case repair_phase::restarting:
+    case repair_phase::catching_up:
+      if (!bad_now) {
+        phase_ = repair_phase::warming;
+        healthy = 1;
+        return action::none;
+      }
+      phase_ = s.reachable ? repair_phase::catching_up : repair_phase::restarting;
+      // A node importing blocks is making progress: restarting it again
+      // would only send it back to genesis.
+      if (s.reachable && s.head > last_head) {
+        last_head = s.head;
+        waited = 0;
+        return action::none;
+      }
+      if (++waited >= backoff) {
+        phase_ = repair_phase::draining;   // restart again, after a longer wait
+        return action::none;
+      }
+      return action::none;
+    case repair_phase::warming:
+      if (bad_now) {
+        phase_ = repair_phase::catching_up;
+        healthy = 0;
+        return action::none;
+      }
+      if (++healthy >= cfg_->warm_samples) {
+        phase_ = repair_phase::serving;
+        backoff = 0;
+        return action::admit;
+      }
+      return action::none;
+  }
+  return action::none;
+}
+
+} // namespace petrade

@@ -1,0 +1,34 @@
+// The repair state machine of one node, separate from the actor so its
+// steps can be tested sample by sample.
+#pragma once
+
+#include "actors/supervisor.hpp"
+#include "protocol/node_state.hpp"
+
+namespace petrade {
+
+class repair_plan {
+public:
+  enum class action : std::uint8_t { none, hold, restart, admit };
+
+  explicit repair_plan(const supervisor_config& cfg) : cfg_(&cfg) {}
+
+  /// Feeds one sample (health judged with the feedback limits) and returns
+  /// what the supervisor must do now.
+  action step(const node_state& s);
+  repair_phase phase() const { return phase_; }
+  std::uint32_t restarts() const { return restarts_; }
+
+private:
+  bool failing(const node_state& s) const;
+  const supervisor_config* cfg_;
+  repair_phase phase_ = repair_phase::serving;
+  std::uint32_t bad = 0;          // consecutive failing samples while serving
+  std::uint32_t waited = 0;       // samples since the last restart
+  std::uint32_t healthy = 0;      // consecutive healthy samples while warming
+  std::uint32_t backoff = 0;      // samples to wait for this restart
+  std::uint32_t restarts_ = 0;
+  std::uint64_t last_head = 0;    // to tell catching up from stuck
+};
+
+} // namespace petrade

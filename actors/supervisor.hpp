@@ -1,0 +1,51 @@
+// The supervisor (design §3): gathers the node actors' state vectors, turns
+// them into zones, LBH and the health margin every probe interval, publishes
+// that zone map to the dispatcher, and repairs what zone III holds.
+//
+// Repair, per node: a node that stays unreachable, stuck behind (lag) or
+// failing (errors) for `repair_after` samples is drained (held from the
+// dispatcher), restarted through its node actor's launcher, waited for until
+// it answers and has caught up, warmed for `warm_samples` healthy samples,
+// and re-admitted. A restart that does not bring it back is retried with
+// exponential backoff. A node that is merely busy (r >= r_max) is never
+// restarted: zone III keeps work away until its load falls.
+//
+// Messages:
+//   (report_atom, node_state)          from node actors
+//   (attach_atom, uint32_t, actor)     a node actor to watch (monitored;
+//                                      respawned through `respawn` if it dies)
+//   (tick_atom)                        internal: one probe interval
+//   (status_atom)                      -> std::string (JSON: zones, LBH, ...)
+#pragma once
+
+#include "actors/feedback_config.hpp"
+
+#include <caf/fwd.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+
+namespace petrade {
+
+struct supervisor_config {
+  feedback_config feedback;
+  std::chrono::milliseconds probe_interval{500};
+  std::uint32_t repair_after = 10;       // samples in a failing state before a restart
+  std::uint32_t warm_samples = 2;        // healthy samples after catching up
+  std::uint32_t backoff_samples = 4;     // first wait before giving up on a restart
+  std::uint32_t backoff_max_samples = 120;
+  /// Makes a fresh node actor for a node whose actor died; may be empty.
+  std::function<caf::actor(std::uint32_t node)> respawn;
+};
+
+/// `dispatcher` receives (zones_atom, zone_map, vector<node_state>) every
+/// probe interval; node actors receive (report_atom, uint64_t max_head).
+caf::actor spawn_supervisor(caf::actor_system& sys, supervisor_config cfg,
+                            caf::actor dispatcher);
+
+/// Where a node is in its repair; exposed for status and tests.
+enum class repair_phase : std::uint8_t { serving, draining, restarting, catching_up, warming };
+const char* to_string(repair_phase p);
+
+} // namespace petrade

@@ -1,0 +1,249 @@
+// The supervisor under CAF's deterministic test coordinator: zone maps on
+// the probe clock, zone III within one interval, repair by restart with
+// backoff, re-admission after warming, and respawn of a dead node actor.
+// Node actors and the dispatcher are stand-ins that record what they get.
+#include "actors/repair_plan.hpp"
+#include "actors/supervisor.hpp"
+#include "protocol/messages.hpp"
+
+#include <caf/all.hpp>
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using namespace petrade;
+using namespace std::chrono_literals;
+
+struct test_config : caf::actor_system_config {
+  test_config() {
+    add_message_types<caf::id_block::petrade>();
+    set("scheduler.policy", caf::atom("testing"));
+  }
+};
+
+struct recorder {
+  std::vector<zone_map> maps;
+  std::map<std::uint32_t, int> restarts;
+  std::map<std::uint32_t, int> attached_to_dispatcher;
+  std::map<std::uint32_t, std::uint64_t> max_head;
+};
+using record = std::shared_ptr<recorder>;
+
+caf::behavior stand_in_dispatcher(caf::event_based_actor*, record rec) {
+  return {
+    [=](zones_atom, const zone_map& m, const std::vector<node_state>&) { rec->maps.push_back(m); },
+    [=](attach_atom, std::uint32_t node, const caf::actor&) { ++rec->attached_to_dispatcher[node]; },
+  };
+}
+
+caf::behavior stand_in_node(caf::event_based_actor*, std::uint32_t id, record rec) {
+  return {
+    [=](restart_atom) { ++rec->restarts[id]; },
+    [=](attach_atom, const caf::actor&) {},
+    [=](report_atom, std::uint64_t head) { rec->max_head[id] = head; },
+  };
+}
+
+node_state sample(std::uint32_t node, bool reachable, double load = 0.2, std::uint64_t head = 10) {
+  node_state s;
+  s.node = node;
+  s.name = "node" + std::to_string(node);
+  s.reachable = reachable;
+  s.head = head;
+  for (auto& v : s.s)
+    v = load;
+  return s;
+}
+
+class SupervisorTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    cfg.repair_after = 3;
+    cfg.warm_samples = 2;
+    cfg.backoff_samples = 2;
+    dispatcher = sys.spawn(stand_in_dispatcher, rec);
+    supervisor = spawn_supervisor(sys, cfg, dispatcher);
+    sched.run();
+    for (std::uint32_t i = 0; i < 3; ++i)
+      attach(i);
+  }
+  void TearDown() override {
+    for (auto& a : {dispatcher, supervisor})
+      self->send_exit(a, caf::exit_reason::user_shutdown);
+    for (auto& [id, n] : node_actors)
+      self->send_exit(n, caf::exit_reason::user_shutdown);
+    sched.run();
+  }
+
+  void attach(std::uint32_t id) {
+    node_actors[id] = sys.spawn(stand_in_node, id, rec);
+    self->send(supervisor, attach_atom_v, id, node_actors[id]);
+    sched.run();
+  }
+
+  // One probe interval: every node reports, then the supervisor's tick fires.
+  zone_map interval(std::vector<node_state> reports) {
+    for (auto& r : reports)
+      self->send(supervisor, report_atom_v, r);
+    sched.run();
+    sched.advance_time(cfg.probe_interval);
+    sched.run();
+    return rec->maps.back();
+  }
+
+  const zone_entry& entry(const zone_map& m, std::uint32_t node) {
+    for (auto& e : m.nodes)
+      if (e.node == node)
+        return e;
+    throw std::runtime_error("node missing from the zone map");
+  }
+
+  supervisor_config cfg;
+  test_config sys_cfg;
+  caf::actor_system sys{sys_cfg};
+  caf::scheduler::test_coordinator& sched
+    = dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler());
+  caf::scoped_actor self{sys, true};
+  record rec = std::make_shared<recorder>();
+  caf::actor dispatcher, supervisor;
+  std::map<std::uint32_t, caf::actor> node_actors;
+};
+
+TEST_F(SupervisorTest, PublishesAZoneMapEveryIntervalAndTheMaxHeadToNodes) {
+  auto before = rec->maps.size();
+  auto m = interval({sample(0, true, 0.1, 10), sample(1, true, 0.1, 12), sample(2, true, 0.1, 11)});
+  EXPECT_EQ(rec->maps.size(), before + 1);
+  EXPECT_EQ(m.nodes.size(), 3u);
+  EXPECT_NEAR(m.lbh, 0.0, 1e-9);   // equal nodes
+  EXPECT_EQ(m.max_head, 12u);
+  EXPECT_EQ(rec->max_head[0], 12u);
+  EXPECT_EQ(rec->attached_to_dispatcher[1], 1);
+}
+
+TEST_F(SupervisorTest, AnUnreachableNodeIsInZoneIIIInTheNextMap) {
+  interval({sample(0, true), sample(1, true), sample(2, true)});
+  auto m = interval({sample(0, true), sample(1, false), sample(2, true)});
+  EXPECT_EQ(entry(m, 1).zone, zone::III);
+  EXPECT_FALSE(entry(m, 1).admitted);
+  EXPECT_TRUE(entry(m, 0).admitted);
+}
+
+TEST_F(SupervisorTest, AFailingNodeIsRestartedThenWarmedAndReadmitted) {
+  interval({sample(0, true), sample(1, true), sample(2, true)});
+  for (int i = 0; i < 3; ++i)   // repair_after = 3 failing samples
+    interval({sample(0, true), sample(1, false), sample(2, true)});
+  EXPECT_EQ(rec->restarts[1], 0);   // drained first
+  interval({sample(0, true), sample(1, false), sample(2, true)});
+  EXPECT_EQ(rec->restarts[1], 1);
+  // Back up: warms for 2 healthy samples (and zone III's own exit count),
+  // held from the dispatcher until then.
+  auto m = interval({sample(0, true), sample(1, true), sample(2, true)});
+  EXPECT_FALSE(entry(m, 1).admitted);
+  for (int i = 0; i < 4 && !entry(m, 1).admitted; ++i)
+    m = interval({sample(0, true), sample(1, true), sample(2, true)});
+  EXPECT_TRUE(entry(m, 1).admitted);
+  EXPECT_EQ(rec->restarts[1], 1);
+}
+
+TEST_F(SupervisorTest, ARestartThatDoesNotHelpIsRetriedWithBackoff) {
+  interval({sample(0, true), sample(1, true), sample(2, true)});
+  std::vector<int> restart_at;
+  for (int i = 0; i < 30; ++i) {
+    int before = rec->restarts[2];
+    interval({sample(0, true), sample(1, true), sample(2, false)});
+    if (rec->restarts[2] > before)
+      restart_at.push_back(i);
+  }
+  ASSERT_GE(restart_at.size(), 3u);
+  auto gap1 = restart_at[1] - restart_at[0];
+  auto gap2 = restart_at[2] - restart_at[1];
+  EXPECT_GT(gap2, gap1);   // the wait doubles
+}
+
+TEST_F(SupervisorTest, ABusyNodeIsKeptFromWorkButNeverRestarted) {
+  for (int i = 0; i < 10; ++i) {
+    auto m = interval({sample(0, true, 0.1), sample(1, true, 0.99), sample(2, true, 0.1)});
+    EXPECT_EQ(entry(m, 1).zone, zone::III);
+  }
+  EXPECT_EQ(rec->restarts[1], 0);
+}
+
+TEST_F(SupervisorTest, ADeadNodeActorIsRespawnedAndAttachedAgain) {
+  int made = 0;
+  // A second supervisor with a respawn factory.
+  supervisor_config c = cfg;
+  c.respawn = [&](std::uint32_t id) {
+    ++made;
+    auto fresh = sys.spawn(stand_in_node, id, rec);
+    node_actors[100 + id] = fresh;
+    return fresh;
+  };
+  auto sup = spawn_supervisor(sys, c, dispatcher);
+  auto victim = sys.spawn(stand_in_node, 7u, rec);
+  self->send(sup, attach_atom_v, 7u, victim);
+  sched.run();
+  EXPECT_EQ(rec->attached_to_dispatcher[7], 1);
+  self->send_exit(victim, caf::exit_reason::kill);
+  sched.run();
+  EXPECT_EQ(made, 1);
+  EXPECT_EQ(rec->attached_to_dispatcher[7], 2);
+  self->send_exit(sup, caf::exit_reason::user_shutdown);
+  sched.run();
+}
+
+TEST(RepairPlan, StepsThroughDrainRestartWarmAdmit) {
+  supervisor_config cfg;
+  cfg.repair_after = 2;
+  cfg.warm_samples = 2;
+  repair_plan p(cfg);
+  auto down = sample(0, false);
+  auto up = sample(0, true);
+  EXPECT_EQ(p.step(down), repair_plan::action::none);
+  EXPECT_EQ(p.step(down), repair_plan::action::hold);
+  EXPECT_EQ(p.phase(), repair_phase::draining);
+  EXPECT_EQ(p.step(down), repair_plan::action::restart);
+  EXPECT_EQ(p.phase(), repair_phase::restarting);
+  EXPECT_EQ(p.step(up), repair_plan::action::none);
+  EXPECT_EQ(p.phase(), repair_phase::warming);
+  EXPECT_EQ(p.step(up), repair_plan::action::admit);
+  EXPECT_EQ(p.phase(), repair_phase::serving);
+  EXPECT_EQ(p.restarts(), 1u);
+}
+
+TEST(RepairPlan, ANodeThatIsCatchingUpIsNotRestartedAgain) {
+  supervisor_config cfg;
+  cfg.repair_after = 1;
+  cfg.backoff_samples = 2;
+  repair_plan p(cfg);
+  auto down = sample(0, false);
+  EXPECT_EQ(p.step(down), repair_plan::action::hold);
+  EXPECT_EQ(p.step(down), repair_plan::action::restart);
+  // Back up but far behind, importing: its head moves every sample.
+  for (std::uint64_t head = 1; head <= 20; ++head) {
+    auto s = sample(0, true, 0.2, head);
+    s.lag_blocks = 100 - head;
+    EXPECT_EQ(p.step(s), repair_plan::action::none) << "head " << head;
+    EXPECT_EQ(p.phase(), repair_phase::catching_up);
+  }
+  EXPECT_EQ(p.restarts(), 1u);
+  // Stuck behind: the head stops moving, so it is restarted again.
+  auto stuck = sample(0, true, 0.2, 20);
+  stuck.lag_blocks = 80;
+  p.step(stuck);
+  p.step(stuck);   // backoff_samples = 2 without progress
+  EXPECT_EQ(p.phase(), repair_phase::draining);
+}
+
+TEST(RepairPlan, LagAboveTheLimitCountsAsFailingButLoadDoesNot) {
+  supervisor_config cfg;
+  cfg.repair_after = 1;
+  repair_plan lagging(cfg);
+  auto s = sample(0, true);
+  s.lag_blocks = cfg.feedback.lag_max + 1;
+  EXPECT_EQ(lagging.step(s), repair_plan::action::hold);
+  repair_plan busy(cfg);
+  EXPECT_EQ(busy.step(sample(0, true, 1.0)), repair_plan::action::none);
+}
+
+} // namespace
