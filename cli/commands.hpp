@@ -12,5 +12,7 @@ using args = std::vector<std::string>;
 
 int account_command(const args& a);   // account new|list|import
 int devnet_command(const args& a);    // devnet --nodes N --base-port P
+int up_command(const args& a);        // the platform on the devnet or external nodes
+int status_command(const args& a);    // a running platform's cluster state
 
 } // namespace petrade::cli

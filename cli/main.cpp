@@ -15,6 +15,10 @@ struct subcommand {
 };
 
 const subcommand subcommands[] = {
+  {"up", "start the platform: nodes, node actors, supervisor, dispatcher",
+   petrade::cli::up_command},
+  {"status", "show a running platform's nodes, zones, LBH and mailboxes",
+   petrade::cli::status_command},
   {"devnet", "start N local anvil nodes (sealer + followers) and keep them in sync",
    petrade::cli::devnet_command},
   {"account", "manage keystore accounts: new, list, import",

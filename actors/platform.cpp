@@ -1,0 +1,249 @@
+#include "actors/platform.hpp"
+
+#include "actors/node_actor.hpp"
+#include "devnet/devnet.hpp"
+#include "protocol/jsonrpc/io_runner.hpp"
+#include "protocol/messages.hpp"
+
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+#include <nlohmann/json.hpp>
+
+namespace petrade {
+
+namespace {
+
+struct control_config : caf::actor_system_config {
+  control_config() {
+    load<caf::io::middleman>();
+    add_message_types<caf::id_block::petrade>();
+    // A 2-core machine: more scheduler threads only add contention.
+    set("scheduler.max-threads", 2);
+  }
+};
+
+// The published face of the platform: status for operators, submit for
+// remote producers of tasks. It holds no state of its own.
+caf::behavior control_behavior(caf::event_based_actor* self, caf::actor supervisor,
+                               caf::actor dispatcher) {
+  return {
+    [=](status_atom) -> caf::result<std::string> {
+      auto rp = self->make_response_promise<std::string>();
+      self->request(supervisor, std::chrono::seconds(5), status_atom_v)
+        .then(
+          [=](const std::string& sup) mutable {
+            self->request(dispatcher, std::chrono::seconds(5), status_atom_v)
+              .then(
+                [=](const std::string& disp) mutable {
+                  nlohmann::json j;
+                  j["cluster"] = nlohmann::json::parse(sup);
+                  j["dispatcher"] = nlohmann::json::parse(disp);
+                  rp.deliver(j.dump());
+                },
+                [=](caf::error& e) mutable { rp.deliver(e); });
+          },
+          [=](caf::error& e) mutable { rp.deliver(e); });
+      return rp;
+    },
+    [=](submit_atom, task& t) { return self->delegate(dispatcher, submit_atom_v, std::move(t)); },
+  };
+}
+
+} // namespace
+
+struct platform::impl {
+  platform_config cfg;
+  platform_log log;
+  control_config sys_cfg;
+  std::unique_ptr<caf::actor_system> sys;
+  std::shared_ptr<jsonrpc::io_runner> io;
+  std::unique_ptr<devnet::cluster> net;
+  caf::actor dispatcher, supervisor, control;
+  std::vector<caf::actor> node_actors;
+  std::vector<node_actor_config> node_configs;
+  unsigned short bound_port = 0;
+  bool started = false;
+
+  void emit(const std::string& level, const std::string& component, const std::string& text) {
+    if (log)
+      log(level, component, text);
+  }
+};
+
+platform::platform(platform_config cfg, platform_log log) : impl_(std::make_unique<impl>()) {
+  impl_->cfg = std::move(cfg);
+  impl_->log = std::move(log);
+}
+
+platform::~platform() {
+  stop();
+}
+
+void platform::start() {
+  auto& m = *impl_;
+  m.io = std::make_shared<jsonrpc::io_runner>(m.cfg.io_threads);
+  std::vector<external_node> nodes = m.cfg.external;
+  if (m.cfg.devnet) {
+    m.net = std::make_unique<devnet::cluster>(
+      *m.cfg.devnet, [this](const std::string& level, const std::string& text) {
+        impl_->emit(level, "devnet", text);
+      });
+    m.net->start();
+    nodes.clear();
+    for (auto& n : m.net->nodes()) {
+      external_node e;
+      e.name = "node" + std::to_string(n.index);
+      e.url = n.url;
+      e.submit_url = n.submit_url;
+      if (!n.cgroup.empty()) {
+        e.probe.kind = probe_kind::cgroup;
+        e.probe.cgroup_dir = n.cgroup;
+        if (m.cfg.devnet->cpu_quota > 0)
+          e.probe.cpu_cores = m.cfg.devnet->cpu_quota;
+      } else {
+        e.probe.kind = probe_kind::proc;
+        auto* net = m.net.get();
+        auto index = n.index;
+        // A restarted node has a new pid: ask the launcher each time.
+        e.probe.pid_source = [net, index] { return static_cast<int>(net->nodes()[index].pid); };
+      }
+      nodes.push_back(std::move(e));
+    }
+  }
+  if (nodes.empty())
+    throw std::runtime_error("no nodes: configure the devnet or external endpoints");
+
+  m.sys = std::make_unique<caf::actor_system>(m.sys_cfg);
+  m.dispatcher = spawn_dispatcher(*m.sys, m.cfg.dispatcher);
+  for (std::uint32_t i = 0; i < nodes.size(); ++i) {
+    node_actor_config c;
+    c.index = i;
+    c.name = nodes[i].name;
+    c.url = nodes[i].url;
+    c.submit_url = nodes[i].submit_url;
+    c.inflight_cap = m.cfg.inflight_cap;
+    c.probe = nodes[i].probe;
+    c.probe_interval = m.cfg.supervisor.probe_interval;
+    c.lag_cap = std::max<std::uint64_t>(m.cfg.supervisor.feedback.lag_max * 2, 1);
+    c.io = m.io;
+    if (m.net) {
+      auto* net = m.net.get();
+      int index = static_cast<int>(i);
+      c.restart = [this, net, index] {
+        impl_->emit("warn", "supervisor", "restarting node " + std::to_string(index));
+        net->restart_node(index);
+      };
+    }
+    m.node_configs.push_back(c);
+  }
+  auto sup_cfg = m.cfg.supervisor;
+  sup_cfg.respawn = [this](std::uint32_t node) -> caf::actor {
+    auto& m = *impl_;
+    if (node >= m.node_configs.size() || !m.started)
+      return nullptr;
+    m.emit("warn", "supervisor", "node actor " + std::to_string(node) + " died; respawning");
+    auto fresh = spawn_node_actor(*m.sys, m.node_configs[node]);
+    m.node_actors[node] = fresh;
+    return fresh;
+  };
+  m.supervisor = spawn_supervisor(*m.sys, sup_cfg, m.dispatcher);
+  for (std::uint32_t i = 0; i < m.node_configs.size(); ++i) {
+    auto a = spawn_node_actor(*m.sys, m.node_configs[i]);
+    m.node_actors.push_back(a);
+    caf::anon_send(m.supervisor, attach_atom_v, i, a);
+  }
+  m.control = m.sys->spawn(control_behavior, m.supervisor, m.dispatcher);
+  if (m.cfg.control_port) {
+    auto port = m.sys->middleman().publish(m.control, m.cfg.control_port, "127.0.0.1");
+    if (!port)
+      throw std::runtime_error("cannot publish the control actor on 127.0.0.1:"
+                               + std::to_string(m.cfg.control_port) + ": "
+                               + m.sys->render(port.error()));
+    m.bound_port = *port;
+  }
+  m.started = true;
+}
+
+void platform::stop() {
+  auto& m = *impl_;
+  if (!m.sys)
+    return;
+  m.started = false;
+  {
+    // Scoped: ~actor_system below waits for every actor, this one included.
+    caf::scoped_actor self{*m.sys};
+    if (m.bound_port)
+      m.sys->middleman().unpublish(m.control, m.bound_port);
+    for (auto* a : {&m.control, &m.supervisor, &m.dispatcher})
+      if (*a)
+        self->send_exit(*a, caf::exit_reason::user_shutdown);
+    for (auto& a : m.node_actors)
+      self->send_exit(a, caf::exit_reason::user_shutdown);
+  }
+  m.node_actors.clear();
+  m.control = m.supervisor = m.dispatcher = nullptr;
+  m.node_configs.clear();
+  m.sys.reset();   // waits for the actors
+  m.io.reset();
+  m.net.reset();   // stops the nodes last: nothing talks to them any more
+}
+
+caf::actor_system& platform::system() {
+  return *impl_->sys;
+}
+
+const caf::actor& platform::dispatcher() const {
+  return impl_->dispatcher;
+}
+
+const caf::actor& platform::supervisor() const {
+  return impl_->supervisor;
+}
+
+unsigned short platform::control_port() const {
+  return impl_->bound_port;
+}
+
+std::vector<std::string> platform::node_urls() const {
+  std::vector<std::string> out;
+  for (auto& c : impl_->node_configs)
+    out.push_back(c.url);
+  return out;
+}
+
+devnet::cluster* platform::embedded_devnet() {
+  return impl_->net.get();
+}
+
+std::string platform::status_json() {
+  caf::scoped_actor self{*impl_->sys};
+  std::string out;
+  self->request(impl_->control, std::chrono::seconds(10), status_atom_v)
+    .receive([&](const std::string& s) { out = s; },
+             [&](caf::error& e) {
+               throw std::runtime_error("status: " + impl_->sys->render(e));
+             });
+  return out;
+}
+
+std::string fetch_status(unsigned short port, std::chrono::milliseconds timeout) {
+  control_config cfg;
+  cfg.set("scheduler.max-threads", 1);
+  caf::actor_system sys{cfg};
+  auto control = sys.middleman().remote_actor("127.0.0.1", port);
+  if (!control)
+    throw std::runtime_error("no petrade platform answers on 127.0.0.1:" + std::to_string(port)
+                             + " (" + sys.render(control.error()) + ")");
+  caf::scoped_actor self{sys};
+  std::string out;
+  std::string failure;
+  self->request(*control, timeout, status_atom_v)
+    .receive([&](const std::string& s) { out = s; },
+             [&](caf::error& e) { failure = sys.render(e); });
+  if (!failure.empty())
+    throw std::runtime_error("the platform on port " + std::to_string(port)
+                             + " did not answer: " + failure);
+  return out;
+}
+
+} // namespace petrade

@@ -1,0 +1,123 @@
+// `petrade up`: the platform in one process on the embedded devnet (or on
+// external nodes), until SIGINT or SIGTERM.
+#include "cli/commands.hpp"
+#include "cli/options.hpp"
+
+#include "actors/platform.hpp"
+#include "actors/strategy.hpp"
+#include "devnet/devnet.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <signal.h>
+
+#include <ctime>
+#include <iostream>
+#include <mutex>
+
+namespace petrade::cli {
+
+namespace {
+
+constexpr const char* help = R"(usage: petrade up [--config FILE] [--nodes N] [--base-port P] [--cpu-quota CORES]
+                  [--external URL[,SUBMIT_URL]]... [--strategy NAME]
+                  [--control-port PORT] [--probe-interval-ms MS]
+
+Starts the platform: the embedded anvil devnet (config/devnet.json; flags
+override it) or the external JSON-RPC endpoints given with --external, one
+node actor per node, the supervisor and the dispatcher. `petrade status`
+reads its state through the control port (default 7545, loopback only).
+Strategies: round_robin, least_inflight, p2c, thesis, state_feedback (default).
+)";
+
+std::mutex log_mutex;
+
+void log_line(const std::string& level, const std::string& component, const std::string& text) {
+  char stamp[32];
+  auto now = std::time(nullptr);
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  std::lock_guard<std::mutex> lock(log_mutex);
+  std::cerr << stamp << " " << level << " " << component << ": " << text << std::endl;
+}
+
+} // namespace
+
+int up_command(const args& a) {
+  platform_config cfg;
+  devnet::devnet_config net;
+  std::string origin = "command line";
+  cfg.control_port = 7545;
+  option_parser p("petrade up", a);
+  while (p.next()) {
+    if (p.is("--help")) {
+      std::cout << help;
+      return 0;
+    } else if (p.is("--config")) {
+      origin = p.value();
+      net = devnet::load_devnet_config(origin);
+    } else if (p.is("--nodes")) {
+      net.nodes = static_cast<int>(p.integer(1, 16));
+    } else if (p.is("--base-port")) {
+      net.base_port = static_cast<unsigned short>(p.integer(1024, 65535));
+    } else if (p.is("--cpu-quota")) {
+      net.cpu_quota = p.number(0, 64);
+    } else if (p.is("--data-dir")) {
+      net.data_dir = p.value();
+    } else if (p.is("--external")) {
+      auto v = p.value();
+      external_node e;
+      auto comma = v.find(',');
+      e.url = v.substr(0, comma);
+      if (comma != std::string::npos)
+        e.submit_url = v.substr(comma + 1);
+      e.name = "node" + std::to_string(cfg.external.size());
+      cfg.external.push_back(e);
+    } else if (p.is("--strategy")) {
+      cfg.dispatcher.strategy = p.value();
+      auto names = strategy_names();
+      if (std::find(names.begin(), names.end(), cfg.dispatcher.strategy) == names.end()) {
+        std::string known;
+        for (auto& n : names)
+          known += (known.empty() ? "" : ", ") + n;
+        p.error("--strategy '" + cfg.dispatcher.strategy + "': expected one of " + known);
+      }
+    } else if (p.is("--control-port")) {
+      cfg.control_port = static_cast<unsigned short>(p.integer(1024, 65535));
+    } else if (p.is("--probe-interval-ms")) {
+      cfg.supervisor.probe_interval = std::chrono::milliseconds(p.integer(50, 60000));
+    } else {
+      return p.unknown();
+    }
+  }
+  if (p.failed())
+    return 2;
+  if (cfg.external.empty()) {
+    devnet::validate(net, origin);
+    cfg.devnet = net;
+    cfg.dispatcher.chain_id = net.chain_id;
+  }
+
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  platform plat(cfg, log_line);
+  plat.start();
+  std::cout << "petrade up: " << plat.node_urls().size() << " node(s), strategy "
+            << cfg.dispatcher.strategy << ", control port " << plat.control_port() << "\n";
+  auto urls = plat.node_urls();
+  for (std::size_t i = 0; i < urls.size(); ++i)
+    std::cout << "  node" << i << "  " << urls[i] << "\n";
+  std::cout << "'petrade status' shows zones and load; Ctrl-C stops everything." << std::endl;
+
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  log_line("info", "platform", std::string("stopping on ") + (sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP"));
+  plat.stop();
+  return 0;
+}
+
+} // namespace petrade::cli
