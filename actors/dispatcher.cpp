@@ -36,6 +36,11 @@ struct dispatcher_state {
   zone_map zones;
   std::unordered_map<std::uint32_t, node_state> states;
   std::unordered_map<std::uint64_t, caf::response_promise> waiting;  // by task id
+  struct attempt {
+    std::uint32_t node = 0;
+    queued_task task;
+  };
+  std::unordered_map<std::uint64_t, attempt> running;   // in flight, by task id
   bool drain_scheduled = false;
   bool have_zones = false;
   std::map<std::string, std::uint64_t> counters;
@@ -90,50 +95,63 @@ void schedule_drain(dispatcher_actor* self) {
   }
 }
 
+// A task that failed on `node`: tried elsewhere while attempts remain.
+void retry_or_fail(dispatcher_actor* self, queued_task t, std::uint32_t node,
+                   const std::string& why) {
+  auto& st = self->state;
+  t.excluded.push_back(node);
+  if (t.attempts < st.cfg.max_attempts) {
+    ++st.counters["retried"];
+    st.queues.push_front(std::move(t));
+    schedule_drain(self);
+    return;
+  }
+  task_result r;
+  r.id = t.task.id;
+  r.error = task_error::unreachable;
+  r.message = "no node answered after " + std::to_string(t.attempts) + " attempts: " + why;
+  r.attempts = t.attempts;
+  r.node = node;
+  finish(self, t.task.id, std::move(r));
+}
+
+// Ends the attempt of task `id` on `node`; false when it already ended (the
+// node actor died and the task moved on).
+bool end_attempt(dispatcher_actor* self, std::uint64_t id, std::uint32_t node) {
+  auto& st = self->state;
+  auto it = st.running.find(id);
+  if (it == st.running.end() || it->second.node != node)
+    return false;
+  st.running.erase(it);
+  if (st.nodes.count(node) && st.nodes[node].inflight > 0)
+    --st.nodes[node].inflight;
+  schedule_drain(self);
+  return true;
+}
+
 void run_on_node(dispatcher_actor* self, queued_task t, std::uint32_t node) {
   auto& st = self->state;
   auto& slot = st.nodes[node];
   ++slot.inflight;
   ++t.attempts;
   ++st.counters["dispatched_" + std::string(to_string(t.task.kind))];
-  auto retry_or_fail = [self, node](queued_task t, std::string why) {
-    auto& st = self->state;
-    t.excluded.push_back(node);
-    if (t.attempts < st.cfg.max_attempts) {
-      ++st.counters["retried"];
-      st.queues.push_front(std::move(t));
-      schedule_drain(self);
-      return;
-    }
-    task_result r;
-    r.id = t.task.id;
-    r.error = task_error::unreachable;
-    r.message = "no node answered after " + std::to_string(t.attempts) + " attempts: " + why;
-    r.attempts = t.attempts;
-    r.node = node;
-    finish(self, t.task.id, std::move(r));
-  };
+  st.running[t.task.id] = {node, t};
   self->request(slot.handle, st.cfg.node_timeout, execute_atom_v, t.task)
     .then(
-      [self, t, node, retry_or_fail](task_result r) mutable {
-        auto& st = self->state;
-        if (st.nodes.count(node) && st.nodes[node].inflight > 0)
-          --st.nodes[node].inflight;
-        schedule_drain(self);
+      [self, t, node](task_result r) mutable {
+        if (!end_attempt(self, t.task.id, node))
+          return;
         if (r.error == task_error::unreachable) {
-          retry_or_fail(std::move(t), r.message);
+          retry_or_fail(self, std::move(t), node, r.message);
           return;
         }
         r.attempts = t.attempts;
         r.node = node;
         finish(self, t.task.id, std::move(r));
       },
-      [self, t, node, retry_or_fail](caf::error& err) mutable {
-        auto& st = self->state;
-        if (st.nodes.count(node) && st.nodes[node].inflight > 0)
-          --st.nodes[node].inflight;
-        schedule_drain(self);
-        retry_or_fail(std::move(t), "node actor: " + to_string(err));
+      [self, t, node](caf::error& err) mutable {
+        if (end_attempt(self, t.task.id, node))
+          retry_or_fail(self, std::move(t), node, "node actor: " + to_string(err));
       });
 }
 
@@ -181,13 +199,30 @@ caf::behavior dispatcher_behavior(dispatcher_actor* self, dispatcher_config cfg)
   self->state.cfg = cfg;
   self->state.route = make_strategy(cfg.strategy, cfg.feedback, cfg.seed);
   self->state.queues = task_queues(cfg.queues);
+  // A node actor that dies takes no answers with it (CAF drops them): its
+  // tasks in flight move on now instead of waiting for their timeouts.
   self->set_down_handler([self](caf::down_msg& dm) {
-    auto& nodes = self->state.nodes;
-    for (auto it = nodes.begin(); it != nodes.end(); ++it)
+    auto& st = self->state;
+    std::optional<std::uint32_t> gone;
+    for (auto it = st.nodes.begin(); it != st.nodes.end(); ++it)
       if (it->second.handle.address() == dm.source) {
-        nodes.erase(it);
+        gone = it->first;
+        st.nodes.erase(it);
         break;
       }
+    if (!gone)
+      return;
+    std::vector<queued_task> orphans;
+    for (auto it = st.running.begin(); it != st.running.end();) {
+      if (it->second.node == *gone) {
+        orphans.push_back(std::move(it->second.task));
+        it = st.running.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    for (auto& t : orphans)
+      retry_or_fail(self, std::move(t), *gone, "node actor " + std::to_string(*gone) + " died");
   });
   self->send(self, tick_atom_v);
   return {
