@@ -19,7 +19,7 @@ constexpr const char* help = R"(usage: petrade devnet [--config FILE] [--nodes N
 Starts N anvil nodes on 127.0.0.1:P..P+N-1. Node 0 seals (mines every
 transaction at once); the others import each of its blocks so every node has
 the same chain. A node whose process dies is restarted and catches up.
-Flags override the "devnet" object of the config file (see config/devnet.json).
+Flags override the "devnet" object of the config file (see config/petrade.json).
 Ctrl-C (SIGINT) or SIGTERM stops every node.
 )";
 

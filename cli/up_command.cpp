@@ -4,6 +4,7 @@
 #include "cli/options.hpp"
 
 #include "actors/platform.hpp"
+#include "actors/platform_config.hpp"
 #include "actors/strategy.hpp"
 #include "devnet/devnet.hpp"
 
@@ -23,11 +24,14 @@ constexpr const char* help = R"(usage: petrade up [--config FILE] [--nodes N] [-
                   [--external URL[,SUBMIT_URL]]... [--strategy NAME]
                   [--control-port PORT] [--probe-interval-ms MS]
 
-Starts the platform: the embedded anvil devnet (config/devnet.json; flags
-override it) or the external JSON-RPC endpoints given with --external, one
+Starts the platform: the embedded anvil devnet or the external JSON-RPC
+endpoints given with --external (or the config file's "nodes"), one
 node actor per node, the supervisor and the dispatcher. `petrade status`
 reads its state through the control port (default 7545, loopback only).
 Strategies: round_robin, least_inflight, p2c, thesis, state_feedback (default).
+The config file (config/petrade.json documents every key) sets the devnet,
+the state-feedback weights and limits, the dispatcher and the supervisor;
+flags override it.
 )";
 
 std::mutex log_mutex;
@@ -44,25 +48,30 @@ void log_line(const std::string& level, const std::string& component, const std:
 
 int up_command(const args& a) {
   platform_config cfg;
-  devnet::devnet_config net;
-  std::string origin = "command line";
   cfg.control_port = 7545;
+  std::string origin = "command line";
   option_parser p("petrade up", a);
+  // Devnet flags apply to the embedded devnet, created on first use.
+  auto net = [&]() -> devnet::devnet_config& {
+    if (!cfg.devnet)
+      cfg.devnet = devnet::devnet_config{};
+    return *cfg.devnet;
+  };
   while (p.next()) {
     if (p.is("--help")) {
       std::cout << help;
       return 0;
     } else if (p.is("--config")) {
       origin = p.value();
-      net = devnet::load_devnet_config(origin);
+      cfg = load_platform_config(origin);
     } else if (p.is("--nodes")) {
-      net.nodes = static_cast<int>(p.integer(1, 16));
+      net().nodes = static_cast<int>(p.integer(1, 16));
     } else if (p.is("--base-port")) {
-      net.base_port = static_cast<unsigned short>(p.integer(1024, 65535));
+      net().base_port = static_cast<unsigned short>(p.integer(1024, 65535));
     } else if (p.is("--cpu-quota")) {
-      net.cpu_quota = p.number(0, 64);
+      net().cpu_quota = p.number(0, 64);
     } else if (p.is("--data-dir")) {
-      net.data_dir = p.value();
+      net().data_dir = p.value();
     } else if (p.is("--external")) {
       auto v = p.value();
       external_node e;
@@ -91,11 +100,11 @@ int up_command(const args& a) {
   }
   if (p.failed())
     return 2;
-  if (cfg.external.empty()) {
-    devnet::validate(net, origin);
-    cfg.devnet = net;
-    cfg.dispatcher.chain_id = net.chain_id;
-  }
+  if (!cfg.external.empty())
+    cfg.devnet.reset();
+  else if (!cfg.devnet)
+    cfg.devnet = devnet::devnet_config{};
+  settle(cfg, origin);
 
   sigset_t stop_signals;
   sigemptyset(&stop_signals);

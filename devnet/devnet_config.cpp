@@ -2,9 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <fstream>
-#include <functional>
-#include <map>
 #include <stdexcept>
 
 namespace petrade::devnet {
@@ -15,7 +12,7 @@ using json = nlohmann::json;
 
 [[noreturn]] void refuse(const std::string& origin, const std::string& key,
                          const json& value, const std::string& expected) {
-  throw std::runtime_error(origin + ": devnet." + key + " = " + value.dump()
+  throw config_error(origin + ": devnet." + key + " = " + value.dump()
                            + ": expected " + expected);
 }
 
@@ -36,65 +33,42 @@ void validate(const devnet_config& c, const std::string& origin) {
     refuse(origin, "sync_interval_ms", c.sync_interval.count(), "1 to 10000 milliseconds");
 }
 
-devnet_config load_devnet_config(const std::string& path) {
-  std::ifstream in(path);
-  if (!in)
-    throw std::runtime_error(path + ": cannot open the config file");
-  json doc;
-  try {
-    doc = json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw std::runtime_error(path + ": not valid JSON: " + e.what());
-  }
+devnet_config parse_devnet_config(config_section& d, const std::string& origin) {
   devnet_config c;
-  if (!doc.is_object() || !doc.contains("devnet"))
-    throw std::runtime_error(path + ": expected an object with a \"devnet\" key");
-  const json& d = doc["devnet"];
-  if (!d.is_object())
-    refuse(path, "", d, "an object");
-
-  auto integer = [&](const std::string& key, long long lo, long long hi) {
-    const json& v = d[key];
-    if (!v.is_number_integer() || v.get<long long>() < lo || v.get<long long>() > hi)
-      refuse(path, key, v, "an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
-    return v.get<long long>();
-  };
-  auto text = [&](const std::string& key) {
-    const json& v = d[key];
-    if (!v.is_string())
-      refuse(path, key, v, "a string");
-    return v.get<std::string>();
-  };
-  const std::map<std::string, std::function<void()>> keys{
-    {"nodes", [&] { c.nodes = static_cast<int>(integer("nodes", 1, 16)); }},
-    {"base_port", [&] { c.base_port = static_cast<unsigned short>(integer("base_port", 1024, 65535)); }},
-    {"chain_id", [&] { c.chain_id = static_cast<std::uint64_t>(integer("chain_id", 1, 1LL << 50)); }},
-    {"genesis_timestamp", [&] { c.genesis_timestamp = static_cast<std::uint64_t>(integer("genesis_timestamp", 0, 1LL << 40)); }},
-    {"mnemonic", [&] { c.mnemonic = text("mnemonic"); }},
-    {"accounts", [&] { c.accounts = static_cast<int>(integer("accounts", 1, 1000)); }},
-    {"cpu_quota", [&] {
-       const json& v = d["cpu_quota"];
-       if (!v.is_number() || v.get<double>() < 0)
-         refuse(path, "cpu_quota", v, "cores per node, a number >= 0");
-       c.cpu_quota = v.get<double>();
-     }},
-    {"data_dir", [&] { c.data_dir = text("data_dir"); }},
-    {"anvil", [&] { c.anvil = text("anvil"); }},
-    {"sync_interval_ms", [&] { c.sync_interval = std::chrono::milliseconds(integer("sync_interval_ms", 1, 10000)); }},
-    {"restart_backoff_ms", [&] { c.restart_backoff = std::chrono::milliseconds(integer("restart_backoff_ms", 10, 600000)); }},
-  };
-  for (auto& [key, value] : d.items()) {
-    auto it = keys.find(key);
-    if (it == keys.end()) {
-      std::string known;
-      for (auto& k : keys)
-        known += (known.empty() ? "" : ", ") + k.first;
-      refuse(path, key, value, "no such key (known: " + known + ")");
-    }
-    it->second();
-  }
-  validate(c, path);
+  if (auto v = d.integer("nodes", 1, 16))
+    c.nodes = static_cast<int>(*v);
+  if (auto v = d.integer("base_port", 1024, 65535))
+    c.base_port = static_cast<unsigned short>(*v);
+  if (auto v = d.integer("chain_id", 1, 1LL << 50))
+    c.chain_id = static_cast<std::uint64_t>(*v);
+  if (auto v = d.integer("genesis_timestamp", 0, 1LL << 40))
+    c.genesis_timestamp = static_cast<std::uint64_t>(*v);
+  if (auto v = d.text("mnemonic"))
+    c.mnemonic = *v;
+  if (auto v = d.integer("accounts", 1, 1000))
+    c.accounts = static_cast<int>(*v);
+  if (auto v = d.number("cpu_quota", 0, 64))
+    c.cpu_quota = *v;
+  if (auto v = d.text("data_dir"))
+    c.data_dir = *v;
+  if (auto v = d.text("anvil"))
+    c.anvil = *v;
+  if (auto v = d.integer("sync_interval_ms", 1, 10000))
+    c.sync_interval = std::chrono::milliseconds(*v);
+  if (auto v = d.integer("restart_backoff_ms", 10, 600000))
+    c.restart_backoff = std::chrono::milliseconds(*v);
+  d.finish();
+  validate(c, origin);
   return c;
+}
+
+devnet_config load_devnet_config(const std::string& path) {
+  auto doc = config_section::read_file(path);
+  config_section top(doc, path, "");
+  auto d = top.section("devnet");
+  if (!d)
+    throw config_error(path + ": expected an object with a \"devnet\" key");
+  return parse_devnet_config(*d, path);
 }
 
 } // namespace petrade::devnet

@@ -2,6 +2,8 @@
 // "devnet" object of a JSON config file; command-line flags override it.
 #pragma once
 
+#include "protocol/config_section.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -26,6 +28,9 @@ struct devnet_config {
 /// wrong type or range throws std::runtime_error naming the file, the key,
 /// the value and what was expected. Keys left out keep their defaults.
 devnet_config load_devnet_config(const std::string& path);
+
+/// Reads a "devnet" section already opened by a larger config's reader.
+devnet_config parse_devnet_config(config_section& section, const std::string& origin);
 
 /// Checks ranges (also after command-line overrides); throws like above with
 /// `origin` in place of the file name.

@@ -41,7 +41,7 @@ protected:
 };
 
 TEST_F(DevnetConfigTest, TheShippedDefaultLoads) {
-  auto c = devnet::load_devnet_config(test::source_path("config/devnet.json"));
+  auto c = devnet::load_devnet_config(test::source_path("config/petrade.json"));
   EXPECT_EQ(c.nodes, 3);
   EXPECT_EQ(c.base_port, 8545);
   EXPECT_EQ(c.chain_id, 31337u);
