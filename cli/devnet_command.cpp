@@ -1,12 +1,11 @@
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
+#include "cli/stop_signals.hpp"
+#include "protocol/log.hpp"
 
 #include "devnet/devnet.hpp"
 
-#include <signal.h>
 
-#include <cstdio>
-#include <ctime>
 #include <iostream>
 
 namespace petrade::cli {
@@ -15,6 +14,7 @@ namespace {
 
 constexpr const char* help = R"(usage: petrade devnet [--config FILE] [--nodes N] [--base-port P]
                       [--cpu-quota CORES] [--chain-id ID] [--data-dir DIR]
+                      [--log-format text|json]
 
 Starts N anvil nodes on 127.0.0.1:P..P+N-1. Node 0 seals (mines every
 transaction at once); the others import each of its blocks so every node has
@@ -24,10 +24,7 @@ Ctrl-C (SIGINT) or SIGTERM stops every node.
 )";
 
 void log_line(const std::string& level, const std::string& text) {
-  char stamp[32];
-  auto now = std::time(nullptr);
-  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  std::cerr << stamp << " " << level << " devnet: " << text << std::endl;
+  log::line(level, "devnet", text);
 }
 
 } // namespace
@@ -53,6 +50,12 @@ int devnet_command(const args& a) {
       cfg.chain_id = static_cast<std::uint64_t>(p.integer(1, 1LL << 50));
     } else if (p.is("--data-dir")) {
       cfg.data_dir = p.value();
+    } else if (p.is("--log-format")) {
+      try {
+        log::set_format(log::parse_format(p.value()));
+      } catch (const std::invalid_argument& e) {
+        p.error(e.what());
+      }
     } else {
       return p.unknown();
     }
@@ -61,13 +64,7 @@ int devnet_command(const args& a) {
     return 2;
   devnet::validate(cfg, config_file.empty() ? "command line" : config_file);
 
-  // Signals are taken synchronously below; block them before any thread starts.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  block_stop_signals();
 
   devnet::cluster net(cfg, log_line);
   net.start();
@@ -85,9 +82,7 @@ int devnet_command(const args& a) {
               << "  pid " << n.pid << "\n";
   std::cout << "logs in " << cfg.data_dir << "; Ctrl-C stops every node." << std::endl;
 
-  int sig = 0;
-  sigwait(&stop_signals, &sig);
-  log_line("info", std::string("stopping on ") + (sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP"));
+  log_line("info", "stopping on " + wait_for_stop_signal());
   net.stop();
   return 0;
 }

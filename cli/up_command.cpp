@@ -2,6 +2,8 @@
 // external nodes), until SIGINT or SIGTERM.
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
+#include "cli/stop_signals.hpp"
+#include "protocol/log.hpp"
 
 #include "actors/platform.hpp"
 #include "actors/platform_config.hpp"
@@ -10,11 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include <signal.h>
 
-#include <ctime>
 #include <iostream>
-#include <mutex>
 
 namespace petrade::cli {
 
@@ -22,7 +21,7 @@ namespace {
 
 constexpr const char* help = R"(usage: petrade up [--config FILE] [--nodes N] [--base-port P] [--cpu-quota CORES]
                   [--external URL[,SUBMIT_URL]]... [--strategy NAME]
-                  [--control-port PORT] [--probe-interval-ms MS]
+                  [--control-port PORT] [--probe-interval-ms MS] [--log-format text|json]
 
 Starts the platform: the embedded anvil devnet or the external JSON-RPC
 endpoints given with --external (or the config file's "nodes"), one
@@ -34,14 +33,8 @@ the state-feedback weights and limits, the dispatcher and the supervisor;
 flags override it.
 )";
 
-std::mutex log_mutex;
-
 void log_line(const std::string& level, const std::string& component, const std::string& text) {
-  char stamp[32];
-  auto now = std::time(nullptr);
-  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  std::lock_guard<std::mutex> lock(log_mutex);
-  std::cerr << stamp << " " << level << " " << component << ": " << text << std::endl;
+  log::line(level, component, text);
 }
 
 } // namespace
@@ -92,6 +85,12 @@ int up_command(const args& a) {
       }
     } else if (p.is("--control-port")) {
       cfg.control_port = static_cast<unsigned short>(p.integer(1024, 65535));
+    } else if (p.is("--log-format")) {
+      try {
+        log::set_format(log::parse_format(p.value()));
+      } catch (const std::invalid_argument& e) {
+        p.error(e.what());
+      }
     } else if (p.is("--probe-interval-ms")) {
       cfg.supervisor.probe_interval = std::chrono::milliseconds(p.integer(50, 60000));
     } else {
@@ -106,12 +105,7 @@ int up_command(const args& a) {
     cfg.devnet = devnet::devnet_config{};
   settle(cfg, origin);
 
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  block_stop_signals();
 
   platform plat(cfg, log_line);
   plat.start();
@@ -122,9 +116,7 @@ int up_command(const args& a) {
     std::cout << "  node" << i << "  " << urls[i] << "\n";
   std::cout << "'petrade status' shows zones and load; Ctrl-C stops everything." << std::endl;
 
-  int sig = 0;
-  sigwait(&stop_signals, &sig);
-  log_line("info", "platform", std::string("stopping on ") + (sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP"));
+  log_line("info", "platform", "stopping on " + wait_for_stop_signal());
   plat.stop();
   return 0;
 }
