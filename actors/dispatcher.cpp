@@ -35,12 +35,15 @@ struct dispatcher_state {
   std::map<std::uint32_t, node_slot> nodes;
   zone_map zones;
   std::unordered_map<std::uint32_t, node_state> states;
-  std::unordered_map<std::uint64_t, caf::response_promise> waiting;  // by task id
+  // By the dispatcher's own key, not the client's task id: many clients
+  // submit, and their ids need not be unique across them.
+  std::unordered_map<std::uint64_t, caf::response_promise> waiting;
+  std::uint64_t next_key = 1;
   struct attempt {
     std::uint32_t node = 0;
     queued_task task;
   };
-  std::unordered_map<std::uint64_t, attempt> running;   // in flight, by task id
+  std::unordered_map<std::uint64_t, attempt> running;   // in flight, by key
   bool drain_scheduled = false;
   bool have_zones = false;
   std::map<std::string, std::uint64_t> counters;
@@ -112,7 +115,7 @@ void retry_or_fail(dispatcher_actor* self, queued_task t, std::uint32_t node,
   r.message = "no node answered after " + std::to_string(t.attempts) + " attempts: " + why;
   r.attempts = t.attempts;
   r.node = node;
-  finish(self, t.task.id, std::move(r));
+  finish(self, t.key, std::move(r));
 }
 
 // Ends the attempt of task `id` on `node`; false when it already ended (the
@@ -135,11 +138,11 @@ void run_on_node(dispatcher_actor* self, queued_task t, std::uint32_t node) {
   ++slot.inflight;
   ++t.attempts;
   ++st.counters["dispatched_" + std::string(to_string(t.task.kind))];
-  st.running[t.task.id] = {node, t};
+  st.running[t.key] = {node, t};
   self->request(slot.handle, st.cfg.node_timeout, execute_atom_v, t.task)
     .then(
       [self, t, node](task_result r) mutable {
-        if (!end_attempt(self, t.task.id, node))
+        if (!end_attempt(self, t.key, node))
           return;
         if (r.error == task_error::unreachable) {
           retry_or_fail(self, std::move(t), node, r.message);
@@ -147,10 +150,10 @@ void run_on_node(dispatcher_actor* self, queued_task t, std::uint32_t node) {
         }
         r.attempts = t.attempts;
         r.node = node;
-        finish(self, t.task.id, std::move(r));
+        finish(self, t.key, std::move(r));
       },
       [self, t, node](caf::error& err) mutable {
-        if (end_attempt(self, t.task.id, node))
+        if (end_attempt(self, t.key, node))
           retry_or_fail(self, std::move(t), node, "node actor: " + to_string(err));
       });
 }
@@ -236,13 +239,9 @@ caf::behavior dispatcher_behavior(dispatcher_actor* self, dispatcher_config cfg)
         refused.message = why;
         return refused;
       }
-      if (st.waiting.count(t.id)) {
-        refused.error = task_error::invalid;
-        refused.message = "task id " + std::to_string(t.id) + " is already queued";
-        return refused;
-      }
       queued_task q;
       q.task = t;
+      auto key = q.key = st.next_key++;
       q.enqueued_ms = now_ms();
       auto kind = t.kind;
       if (!st.queues.push(std::move(q))) {
@@ -253,7 +252,7 @@ caf::behavior dispatcher_behavior(dispatcher_actor* self, dispatcher_config cfg)
         return refused;
       }
       auto rp = self->make_response_promise<task_result>();
-      st.waiting.emplace(t.id, rp);
+      st.waiting.emplace(key, rp);
       schedule_drain(self);
       return rp;
     },
@@ -280,7 +279,7 @@ caf::behavior dispatcher_behavior(dispatcher_actor* self, dispatcher_config cfg)
         r.error = task_error::unreachable;
         r.message = "no node could take the task within "
                     + std::to_string(st.cfg.queue_timeout.count()) + " ms";
-        finish(self, t.task.id, std::move(r));
+        finish(self, t.key, std::move(r));
       }
       self->delayed_send(self, std::chrono::seconds(1), tick_atom_v);
     },

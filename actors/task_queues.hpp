@@ -25,6 +25,7 @@ namespace petrade {
 
 struct queued_task {
   petrade::task task;
+  std::uint64_t key = 0;           // the dispatcher's handle for the task
   std::uint64_t seq = 0;           // arrival order, set by push
   std::uint32_t passed_over = 0;   // ageing counter
   std::uint32_t attempts = 0;      // nodes tried so far

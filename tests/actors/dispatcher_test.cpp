@@ -277,6 +277,20 @@ TEST_F(DispatcherTest, BadTasksAreRefusedWithAReasonAndDisturbNothing) {
   EXPECT_EQ(log->size(), 1u);
 }
 
+TEST_F(DispatcherTest, TwoClientsMayUseTheSameTaskIds) {
+  start({});
+  add_node(0);
+  zones({{0, zone::II, 0.1, true, 10}});
+  submit(read(1));
+  submit(read(1));   // another client, its own numbering
+  auto r = settle();
+  ASSERT_EQ(r.size(), 2u);
+  EXPECT_TRUE(r[0].ok() && r[1].ok());
+  EXPECT_EQ(r[0].id, 1u);
+  EXPECT_EQ(r[1].id, 1u);
+  EXPECT_EQ(log->size(), 2u);
+}
+
 TEST_F(DispatcherTest, ANodeActorThatDiesHasItsTasksRetriedElsewhere) {
   dispatcher_config c;
   c.strategy = "round_robin";
