@@ -5,6 +5,7 @@
 
 #include "protocol/node_state.hpp"
 #include "protocol/task.hpp"
+#include "protocol/write_request.hpp"
 #include "protocol/zone_map.hpp"
 
 #include <caf/fwd.hpp>
@@ -31,4 +32,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(petrade, caf::first_custom_type_id)
   // operators
   CAF_ADD_ATOM(petrade, petrade, status_atom, "status")
   CAF_ADD_ATOM(petrade, petrade, tick_atom, "tick")
+  // transaction manager (appended: earlier ids stay as they are)
+  CAF_ADD_TYPE_ID(petrade, (petrade::write_request))
+  CAF_ADD_TYPE_ID(petrade, (petrade::write_status))
+  CAF_ADD_ATOM(petrade, petrade, unlock_atom, "unlock")
 CAF_END_TYPE_ID_BLOCK(petrade)

@@ -1,0 +1,103 @@
+// The transaction manager's actor state, shared by tx_manager.cpp (accepting
+// writes) and tx_tracking.cpp (receipts, confirmations, stuck transactions,
+// start-up reconciliation). Internal to actors/.
+#pragma once
+
+#include "actors/nonce_allocator.hpp"
+#include "actors/tx_manager.hpp"
+#include "protocol/eth/transaction.hpp"
+#include "protocol/messages.hpp"
+#include "storage/database.hpp"
+#include "storage/journal.hpp"
+
+#include <caf/all.hpp>
+#include <nlohmann/json.hpp>
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace petrade::txm {
+
+/// A validated request waiting for its nonce.
+struct pending_write {
+  write_request req;
+  eth::address from;
+  std::optional<eth::address> to;
+  eth::uint256 value = 0;
+  eth::bytes data;
+  std::uint64_t gas = 0;
+  caf::response_promise reply;
+};
+
+/// Per sender: requests in arrival order, and the node's pending count once
+/// it is known (the nonce allocator's starting point).
+struct sender_lane {
+  std::deque<pending_write> queue;
+  bool loading = false;
+  std::optional<std::uint64_t> node_pending;
+};
+
+/// An open task as the tracker follows it (the journal holds the truth).
+struct tracked_tx {
+  std::uint64_t id = 0;
+  task_kind kind = task_kind::contract;
+  eth::address sender;
+  std::uint64_t nonce = 0;
+  eth::transaction tx;                 // the latest signed transaction
+  std::vector<eth::hash256> hashes;    // every hash signed for this task
+  storage::task_state state = storage::task_state::accepted;
+  caf::actor_clock::time_point since;  // last broadcast (for stuck detection)
+  std::uint32_t stuck_rounds = 0;
+  std::uint32_t replacements = 0;
+  bool busy = false;                   // a read or broadcast is outstanding
+  bool nonce_taken = false;            // a node said "nonce too low"
+  std::optional<eth::hash256> mined_hash;   // which of `hashes` is in the block
+  bool reverted = false;
+  std::uint64_t block = 0;
+  eth::hash256 block_hash{};
+};
+
+struct state {
+  tx_manager_config cfg;
+  std::shared_ptr<storage::database> owned_db;   // when opened from db_path
+  storage::database* db = nullptr;
+  std::unique_ptr<storage::journal> journal;
+  std::unique_ptr<nonce_allocator> nonces;
+  std::map<eth::address, eth::private_key> keys;
+  std::map<eth::address, sender_lane> lanes;
+  std::map<std::uint64_t, tracked_tx> tracked;   // open tasks by id
+  std::uint64_t head = 0;
+  bool head_busy = false;
+  std::uint64_t next_task_id = 0;
+  bool drain_scheduled = false;
+
+  static inline const char* name = "tx_manager";
+};
+
+using actor = caf::stateful_actor<state>;
+using json = nlohmann::json;
+using reply_fn = std::function<void(const task_result&)>;
+
+void log(actor* self, const std::string& level, const std::string& text);
+/// Sends a read task (`method`, `params`) through the dispatcher; `done` gets
+/// the result (a failed request arrives as task_error::unreachable). With
+/// `min_block`, only a node at or past that block answers.
+void read(actor* self, const std::string& method, const json& params, reply_fn done,
+          std::uint64_t min_block = 0);
+/// Moves a task in the journal; logs and returns nothing if the move fails.
+std::optional<storage::task_record> move(actor* self, std::uint64_t id, storage::task_state to,
+                                         const storage::state_change& change = {});
+write_status status_of(actor* self, std::uint64_t id);
+
+// tx_tracking.cpp
+/// Broadcasts the task's latest transaction (unless something is outstanding).
+void broadcast(actor* self, std::uint64_t id);
+void poll(actor* self);
+/// Takes over the journal's open tasks at start-up.
+void recover(actor* self);
+tracked_tx track(const storage::task_record& r, std::uint64_t chain_id);
+
+} // namespace petrade::txm

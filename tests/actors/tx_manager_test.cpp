@@ -1,0 +1,237 @@
+// The transaction manager under CAF's deterministic test coordinator against
+// a stand-in dispatcher that plays a chain: stuck transactions are
+// re-broadcast and then replaced with higher fees, a reorg re-opens a mined
+// task, a revert reason is decoded, and keys are never echoed. The real
+// devnet cases are in tests/integration/tx_manager_test.cpp.
+#include "actors/tx_manager.hpp"
+#include "protocol/eth/abi_revert.hpp"
+#include "protocol/eth/hex.hpp"
+#include "protocol/eth/transaction.hpp"
+#include "protocol/messages.hpp"
+#include "storage/database.hpp"
+#include "storage/journal.hpp"
+#include "tests/support/tools.hpp"
+
+#include <caf/all.hpp>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+using namespace petrade;
+using namespace std::chrono_literals;
+using json = nlohmann::json;
+
+struct test_config : caf::actor_system_config {
+  test_config() {
+    add_message_types<caf::id_block::petrade>();
+    set("scheduler.policy", caf::atom("testing"));
+  }
+};
+
+// What the stand-in chain knows; the test edits it between steps.
+struct fake_chain {
+  std::vector<std::string> sent;              // raw transactions, in order
+  std::map<std::string, json> receipts;       // by transaction hash
+  std::map<std::uint64_t, std::string> blocks; // height -> block hash
+  std::uint64_t head = 0;
+  std::uint64_t pending = 5;
+};
+using chain_ptr = std::shared_ptr<fake_chain>;
+
+caf::behavior stand_in_dispatcher(caf::event_based_actor*, chain_ptr chain) {
+  return {
+    [chain](submit_atom, const task& t) {
+      task_result r;
+      r.id = t.id;
+      auto p = json::parse(t.params);
+      if (t.method == "eth_getTransactionCount") {
+        r.result = json(eth::to_quantity(chain->pending)).dump();
+      } else if (t.method == "eth_sendRawTransaction") {
+        auto raw = p[0].get<std::string>();
+        chain->sent.push_back(raw);
+        r.result = json(eth::to_hex(eth::transaction::decode(eth::from_hex(raw)).hash())).dump();
+      } else if (t.method == "eth_getTransactionReceipt") {
+        auto it = chain->receipts.find(p[0].get<std::string>());
+        r.result = it == chain->receipts.end() ? "null" : it->second.dump();
+      } else if (t.method == "eth_blockNumber") {
+        r.result = json(eth::to_quantity(chain->head)).dump();
+      } else if (t.method == "eth_getBlockByNumber") {
+        auto n = static_cast<std::uint64_t>(eth::from_quantity(p[0].get<std::string>()));
+        auto it = chain->blocks.find(n);
+        r.result = it == chain->blocks.end() ? "null" : json{{"hash", it->second}}.dump();
+      } else if (t.method == "eth_call") {
+        r.error = task_error::rpc;
+        r.code = 3;
+        r.message = "execution reverted";
+        r.result = json(eth::to_hex(eth::abi::encode_error_string("sold out"))).dump();
+      } else {
+        r.error = task_error::rpc;
+        r.message = "method not found";
+      }
+      return r;
+    },
+  };
+}
+
+std::string block_hash(int tag) {
+  return "0x" + std::string(62, '0') + eth::to_hex(eth::bytes{static_cast<std::uint8_t>(tag)}, false);
+}
+
+class TxManagerUnit : public ::testing::Test {
+protected:
+  void SetUp() override {
+    db = std::make_unique<storage::database>(dir / "db");
+    dispatcher = sys.spawn(stand_in_dispatcher, chain);
+  }
+
+  void TearDown() override {
+    self->send_exit(txm, caf::exit_reason::user_shutdown);
+    self->send_exit(dispatcher, caf::exit_reason::user_shutdown);
+    sched.run();
+  }
+
+  void start(std::uint32_t confirmations = 1) {
+    tx_manager_config c;
+    c.db = db.get();
+    c.dispatcher = dispatcher;
+    c.confirmations = confirmations;
+    txm = spawn_tx_manager(sys, c);
+    self->send(txm, unlock_atom_v, std::string(test::dev_addr0), std::string(test::dev_keys[0]));
+    sched.run();
+  }
+
+  // Sends one request from a client actor and returns its answer.
+  template <class... Ts>
+  write_status ask(Ts... xs) {
+    auto out = std::make_shared<write_status>();
+    auto t = txm;
+    sys.spawn([=](caf::event_based_actor* client) {
+      client->request(t, caf::infinite, xs...).then([out](write_status s) { *out = s; });
+    });
+    sched.run();
+    return *out;
+  }
+
+  write_status submit_transfer() {
+    write_request r;
+    r.kind = task_kind::account;
+    r.from = test::dev_addr0;
+    r.to = "0x000000000000000000000000000000000000dEaD";
+    r.gas_limit = 21000;
+    return ask(submit_atom_v, r);
+  }
+
+  // Lets `d` of virtual time pass, one poll interval at a time.
+  void pass(std::chrono::milliseconds d) {
+    for (auto t = 0ms; t < d; t += 500ms) {
+      sched.advance_time(500ms);
+      sched.run();
+    }
+  }
+
+  void mine(const std::string& tx_hash, std::uint64_t block, int tag, const char* status = "0x1") {
+    chain->receipts[tx_hash] = {{"blockNumber", eth::to_quantity(block)},
+                                {"blockHash", block_hash(tag)},
+                                {"status", status}};
+    chain->blocks[block] = block_hash(tag);
+    chain->head = std::max(chain->head, block);
+  }
+
+  test::scratch_dir dir{"txm-unit"};
+  std::unique_ptr<storage::database> db;
+  chain_ptr chain = std::make_shared<fake_chain>();
+  test_config cfg;
+  caf::actor_system sys{cfg};
+  caf::scheduler::test_coordinator& sched
+    = dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler());
+  caf::scoped_actor self{sys, true};
+  caf::actor dispatcher;
+  caf::actor txm;
+};
+
+TEST_F(TxManagerUnit, StuckTransactionIsRebroadcastThenReplacedWithHigherFees) {
+  start();
+  auto ack = submit_transfer();
+  ASSERT_EQ(ack.state, "accepted") << ack.error;
+  EXPECT_EQ(ack.nonce, 5u);
+  ASSERT_EQ(chain->sent.size(), 1u);
+  EXPECT_EQ(ask(status_atom_v, ack.task_id).state, "sent");
+
+  pass(10500ms);
+  ASSERT_EQ(chain->sent.size(), 2u) << "not re-broadcast after the stuck timeout";
+  EXPECT_EQ(chain->sent[1], chain->sent[0]);
+
+  pass(10500ms);
+  ASSERT_EQ(chain->sent.size(), 3u) << "not replaced after a second timeout";
+  auto before = eth::transaction::decode(eth::from_hex(chain->sent[0]));
+  auto after = eth::transaction::decode(eth::from_hex(chain->sent[2]));
+  EXPECT_EQ(after.nonce, before.nonce);
+  EXPECT_GE(after.max_fee_per_gas * 8, before.max_fee_per_gas * 9);
+  EXPECT_GE(after.max_priority_fee_per_gas * 8, before.max_priority_fee_per_gas * 9);
+  auto rec = storage::journal(*db).get(ack.task_id);
+  ASSERT_TRUE(rec && rec->replaced_by);
+  EXPECT_EQ(*rec->replaced_by, after.hash());
+
+  // The replacement is mined: confirmed under its hash.
+  mine(eth::to_hex(after.hash()), 7, 1);
+  pass(500ms);
+  auto s = ask(status_atom_v, ack.task_id);
+  EXPECT_EQ(s.state, "confirmed");
+  EXPECT_EQ(s.tx_hash, eth::to_hex(after.hash()));
+  EXPECT_EQ(s.block, 7u);
+}
+
+TEST_F(TxManagerUnit, ReorgReopensAMinedTaskUntilItIsDeepEnough) {
+  start(2);
+  auto ack = submit_transfer();
+  ASSERT_EQ(ack.state, "accepted") << ack.error;
+  mine(ack.tx_hash, 7, 1);
+  pass(500ms);
+  EXPECT_EQ(ask(status_atom_v, ack.task_id).state, "mined");
+
+  // Block 7 is replaced by one without the transaction, which is back in
+  // the pool; later it lands in block 8.
+  chain->blocks[7] = block_hash(2);
+  chain->receipts.clear();
+  chain->head = 8;
+  pass(1000ms);
+  EXPECT_EQ(ask(status_atom_v, ack.task_id).state, "sent");
+  mine(ack.tx_hash, 8, 3);
+  pass(500ms);
+  auto s = ask(status_atom_v, ack.task_id);
+  EXPECT_EQ(s.state, "mined");
+  EXPECT_EQ(s.block, 8u);
+  chain->head = 9;
+  pass(1000ms);
+  EXPECT_EQ(ask(status_atom_v, ack.task_id).state, "confirmed");
+}
+
+TEST_F(TxManagerUnit, RevertedTransactionFailsWithDecodedReason) {
+  start();
+  auto ack = submit_transfer();
+  mine(ack.tx_hash, 4, 1, "0x0");
+  pass(1000ms);
+  auto s = ask(status_atom_v, ack.task_id);
+  EXPECT_EQ(s.state, "failed");
+  EXPECT_NE(s.error.find("sold out"), std::string::npos) << s.error;
+}
+
+TEST_F(TxManagerUnit, KeysAreCheckedAndNeverEchoed) {
+  start();
+  std::string secret = test::dev_keys[1];   // a valid key, for the wrong address
+  std::string message;
+  auto t = txm;
+  sys.spawn([&message, t, secret](caf::event_based_actor* client) {
+    client->request(t, caf::infinite, unlock_atom_v, std::string(test::dev_addr0), secret)
+      .then([&message](const std::string&) { message = "accepted"; },
+            [&message](caf::error& e) { message = to_string(e); });
+  });
+  sched.run();
+  EXPECT_NE(message, "accepted");
+  EXPECT_EQ(message.find(secret.substr(2)), std::string::npos) << message;
+  EXPECT_EQ(ask(status_atom_v, std::uint64_t{42}).state, "unknown");
+}
+
+} // namespace
