@@ -1,6 +1,7 @@
 #include "actors/platform.hpp"
 
 #include "actors/node_actor.hpp"
+#include "actors/tx_manager.hpp"
 #include "devnet/devnet.hpp"
 #include "protocol/jsonrpc/io_runner.hpp"
 #include "protocol/messages.hpp"
@@ -25,8 +26,24 @@ struct control_config : caf::actor_system_config {
 // The published face of the platform: status for operators, submit for
 // remote producers of tasks. It holds no state of its own.
 caf::behavior control_behavior(caf::event_based_actor* self, caf::actor supervisor,
-                               caf::actor dispatcher) {
+                               caf::actor dispatcher, caf::actor tx) {
   return {
+    [=](submit_atom, write_request& w) -> caf::result<caf::message> {
+      if (!tx)
+        return caf::make_message(
+          write_status{0, "rejected", "", 0, 0, "this platform runs no transaction manager"});
+      return self->delegate(tx, submit_atom_v, std::move(w));
+    },
+    [=](unlock_atom, std::string& address, std::string& secret) -> caf::result<caf::message> {
+      if (!tx)
+        return caf::make_error(caf::sec::invalid_argument, "no transaction manager");
+      return self->delegate(tx, unlock_atom_v, std::move(address), std::move(secret));
+    },
+    [=](status_atom, std::uint64_t task_id) -> caf::result<caf::message> {
+      if (!tx)
+        return caf::make_message(write_status{task_id, "unknown", "", 0, 0, "no transaction manager"});
+      return self->delegate(tx, status_atom_v, task_id);
+    },
     [=](status_atom) -> caf::result<std::string> {
       auto rp = self->make_response_promise<std::string>();
       self->request(supervisor, std::chrono::seconds(5), status_atom_v)
@@ -58,7 +75,7 @@ struct platform::impl {
   std::unique_ptr<caf::actor_system> sys;
   std::shared_ptr<jsonrpc::io_runner> io;
   std::unique_ptr<devnet::cluster> net;
-  caf::actor dispatcher, supervisor, control;
+  caf::actor dispatcher, supervisor, control, tx;
   std::vector<caf::actor> node_actors;
   std::vector<node_actor_config> node_configs;
   unsigned short bound_port = 0;
@@ -152,7 +169,19 @@ void platform::start() {
     m.node_actors.push_back(a);
     caf::anon_send(m.supervisor, attach_atom_v, i, a);
   }
-  m.control = m.sys->spawn(control_behavior, m.supervisor, m.dispatcher);
+  if (!m.cfg.db_path.empty()) {
+    tx_manager_config t;
+    t.db_path = m.cfg.db_path;
+    t.dispatcher = m.dispatcher;
+    t.chain_id = m.cfg.dispatcher.chain_id ? m.cfg.dispatcher.chain_id : t.chain_id;
+    t.confirmations = m.cfg.confirmations;
+    t.stuck_timeout = m.cfg.stuck_timeout;
+    t.log = [this](const std::string& level, const std::string& text) {
+      impl_->emit(level, "tx_manager", text);
+    };
+    m.tx = spawn_tx_manager(*m.sys, t);
+  }
+  m.control = m.sys->spawn(control_behavior, m.supervisor, m.dispatcher, m.tx);
   if (m.cfg.control_port) {
     auto port = m.sys->middleman().publish(m.control, m.cfg.control_port, "127.0.0.1");
     if (!port)
@@ -174,14 +203,14 @@ void platform::stop() {
     caf::scoped_actor self{*m.sys};
     if (m.bound_port)
       m.sys->middleman().unpublish(m.control, m.bound_port);
-    for (auto* a : {&m.control, &m.supervisor, &m.dispatcher})
+    for (auto* a : {&m.control, &m.tx, &m.supervisor, &m.dispatcher})
       if (*a)
         self->send_exit(*a, caf::exit_reason::user_shutdown);
     for (auto& a : m.node_actors)
       self->send_exit(a, caf::exit_reason::user_shutdown);
   }
   m.node_actors.clear();
-  m.control = m.supervisor = m.dispatcher = nullptr;
+  m.control = m.tx = m.supervisor = m.dispatcher = nullptr;
   m.node_configs.clear();
   m.sys.reset();   // waits for the actors
   m.io.reset();
@@ -198,6 +227,10 @@ const caf::actor& platform::dispatcher() const {
 
 const caf::actor& platform::supervisor() const {
   return impl_->supervisor;
+}
+
+const caf::actor& platform::tx_manager() const {
+  return impl_->tx;
 }
 
 unsigned short platform::control_port() const {

@@ -37,6 +37,10 @@ struct platform_config {
   supervisor_config supervisor;
   std::uint32_t inflight_cap = 64;
   unsigned short control_port = 0;               // 0 = not published
+  /// RocksDB folder of the write journal; empty = no transaction manager.
+  std::string db_path;
+  std::uint32_t confirmations = 1;
+  std::chrono::milliseconds stuck_timeout{10000};
   std::size_t io_threads = 2;
 };
 
@@ -57,6 +61,8 @@ public:
   caf::actor_system& system();
   const caf::actor& dispatcher() const;
   const caf::actor& supervisor() const;
+  /// The transaction manager, or null without a database path.
+  const caf::actor& tx_manager() const;
   /// The control port actually bound (the config's, or the OS's pick for 0
   /// when publishing was asked for with `publish_any_port`).
   unsigned short control_port() const;

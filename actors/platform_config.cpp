@@ -141,6 +141,15 @@ platform_config load_platform_config(const std::string& path) {
     read_dispatcher(*d, cfg.dispatcher);
   if (auto s = top.section("supervisor"))
     read_supervisor(*s, cfg.supervisor);
+  if (auto s = top.section("transactions")) {
+    if (auto v = s->text("journal"))
+      cfg.db_path = *v;
+    if (auto v = s->integer("confirmations", 1, 1000))
+      cfg.confirmations = static_cast<std::uint32_t>(*v);
+    if (auto v = s->integer("stuck_timeout_ms", 100, 3'600'000))
+      cfg.stuck_timeout = ms(*v);
+    s->finish();
+  }
   if (auto c = top.section("control")) {
     if (auto v = c->integer("port", 0, 65535))
       cfg.control_port = static_cast<unsigned short>(*v);

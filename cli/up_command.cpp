@@ -22,11 +22,15 @@ namespace {
 constexpr const char* help = R"(usage: petrade up [--config FILE] [--nodes N] [--base-port P] [--cpu-quota CORES]
                   [--external URL[,SUBMIT_URL]]... [--strategy NAME]
                   [--control-port PORT] [--probe-interval-ms MS] [--log-format text|json]
+                  [--journal DIR]
 
 Starts the platform: the embedded anvil devnet or the external JSON-RPC
 endpoints given with --external (or the config file's "nodes"), one
 node actor per node, the supervisor and the dispatcher. `petrade status`
 reads its state through the control port (default 7545, loopback only).
+With --journal (or "transactions": {"journal": DIR} in the config) the
+transaction manager runs too: writes are journalled in RocksDB at DIR
+before they are acknowledged, and a restart finishes what was acknowledged.
 Strategies: round_robin, least_inflight, p2c, thesis, state_feedback (default).
 The config file (config/petrade.json documents every key) sets the devnet,
 the state-feedback weights and limits, the dispatcher and the supervisor;
@@ -83,6 +87,8 @@ int up_command(const args& a) {
           known += (known.empty() ? "" : ", ") + n;
         p.error("--strategy '" + cfg.dispatcher.strategy + "': expected one of " + known);
       }
+    } else if (p.is("--journal")) {
+      cfg.db_path = p.value();
     } else if (p.is("--control-port")) {
       cfg.control_port = static_cast<unsigned short>(p.integer(1024, 65535));
     } else if (p.is("--log-format")) {
