@@ -39,6 +39,16 @@ caf::behavior control_behavior(caf::event_based_actor* self, caf::actor supervis
         return caf::make_error(caf::sec::invalid_argument, "no transaction manager");
       return self->delegate(tx, unlock_atom_v, std::move(address), std::move(secret));
     },
+    [=](import_atom, std::string& keystore) -> caf::result<caf::message> {
+      if (!tx)
+        return caf::make_error(caf::sec::invalid_argument, "no transaction manager");
+      return self->delegate(tx, import_atom_v, std::move(keystore));
+    },
+    [=](open_atom, std::string& address, std::string& password) -> caf::result<caf::message> {
+      if (!tx)
+        return caf::make_error(caf::sec::invalid_argument, "no transaction manager");
+      return self->delegate(tx, open_atom_v, std::move(address), std::move(password));
+    },
     [=](status_atom, std::uint64_t task_id) -> caf::result<caf::message> {
       if (!tx)
         return caf::make_message(write_status{task_id, "unknown", "", 0, 0, "no transaction manager"});

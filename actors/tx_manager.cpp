@@ -3,6 +3,8 @@
 // that is in tx_tracking.cpp.
 #include "actors/tx_manager.hpp"
 
+#include "storage/keystore_store.hpp"
+
 #include "actors/tx_manager_state.hpp"
 #include "protocol/eth/hex.hpp"
 
@@ -247,6 +249,41 @@ caf::behavior behavior(actor* self, tx_manager_config cfg,
       self->state.keys.insert_or_assign(claimed, *key);
       log(self, "info", "signing key registered for " + claimed.checksummed());
       return claimed.checksummed();
+    },
+    // Keystores live encrypted in the database; a key is decrypted into
+    // memory only when its owner opens it with the password.
+    [self](import_atom, const std::string& keystore_json) -> caf::result<std::string> {
+      try {
+        storage::keystore_store store(*self->state.db);
+        auto account = store.put(keystore_json);
+        log(self, "info", "keystore stored for " + account.checksummed());
+        return account.checksummed();
+      } catch (const std::exception& e) {
+        return caf::make_error(caf::sec::invalid_argument, std::string("keystore refused: ") + e.what());
+      }
+    },
+    [self](open_atom, const std::string& address,
+           const std::string& password) -> caf::result<std::string> {
+      eth::address account;
+      try {
+        account = eth::address::parse(address);
+      } catch (const std::exception& e) {
+        return caf::make_error(caf::sec::invalid_argument,
+                               "'" + address + "' is not an address: " + e.what());
+      }
+      try {
+        storage::keystore_store store(*self->state.db);
+        if (!store.contains(account))
+          return caf::make_error(caf::sec::invalid_argument,
+                                 "no keystore stored for " + account.checksummed());
+        self->state.keys.insert_or_assign(account, store.load(account, password));
+      } catch (const std::exception& e) {
+        // The keystore code never puts the password in its messages.
+        return caf::make_error(caf::sec::invalid_argument,
+                               "cannot open " + account.checksummed() + ": " + e.what());
+      }
+      log(self, "info", "keystore opened for " + account.checksummed());
+      return account.checksummed();
     },
     [self](submit_atom, write_request& req) { return submit(self, req); },
     [self](status_atom, std::uint64_t id) { return status_of(self, id); },

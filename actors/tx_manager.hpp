@@ -6,6 +6,10 @@
 //   (unlock_atom, string address, string secret_hex) -> string (checksummed
 //       address): registers a signing key in memory. The key is never logged
 //       or echoed; a bad key is an error that does not contain it.
+//   (import_atom, string keystore_json) -> string (address): stores a Web3
+//       v3 keystore, still encrypted, in the database's keystores column.
+//   (open_atom, string address, string password) -> string (address):
+//       decrypts a stored keystore into memory for signing.
 //   (submit_atom, write_request) -> write_status, sent once the task is
 //       journalled ("accepted"), or "rejected" with the reason (nothing
 //       journalled). The same idempotency key answers the existing task.

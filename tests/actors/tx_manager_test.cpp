@@ -4,6 +4,8 @@
 // task, a revert reason is decoded, and keys are never echoed. The real
 // devnet cases are in tests/integration/tx_manager_test.cpp.
 #include "actors/tx_manager.hpp"
+#include "storage/keystore_store.hpp"
+#include "protocol/eth/keystore.hpp"
 #include "protocol/eth/abi_revert.hpp"
 #include "protocol/eth/hex.hpp"
 #include "protocol/eth/transaction.hpp"
@@ -216,6 +218,42 @@ TEST_F(TxManagerUnit, RevertedTransactionFailsWithDecodedReason) {
   auto s = ask(status_atom_v, ack.task_id);
   EXPECT_EQ(s.state, "failed");
   EXPECT_NE(s.error.find("sold out"), std::string::npos) << s.error;
+}
+
+TEST_F(TxManagerUnit, AKeystoreStoredEncryptedOpensWithItsPasswordOnly) {
+  start();
+  auto key = eth::private_key::from_hex(test::dev_keys[2]);
+  auto keystore = eth::encrypt_keystore(key, "correct horse", eth::kdf_params::light());
+  std::string answer;
+  auto call = [&](auto... xs) {
+    answer.clear();
+    auto t = txm;
+    sys.spawn([&answer, t, xs...](caf::event_based_actor* client) {
+      client->request(t, caf::infinite, xs...)
+        .then([&answer](const std::string& a) { answer = "ok " + a; },
+              [&answer](caf::error& e) { answer = to_string(e); });
+    });
+    sched.run();
+    return answer;
+  };
+  auto addr = key.address().checksummed();
+  EXPECT_EQ(call(import_atom_v, keystore), "ok " + addr);
+  // At rest it is the encrypted keystore, not the key.
+  auto stored = storage::keystore_store(*db).json(key.address());
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->find(test::dev_keys[2] + 2), std::string::npos);
+  auto wrong = call(open_atom_v, addr, std::string("tr0ub4dor"));
+  EXPECT_NE(wrong.find("wrong password"), std::string::npos) << wrong;
+  EXPECT_EQ(wrong.find("tr0ub4dor"), std::string::npos) << wrong;
+  write_request r;
+  r.kind = task_kind::account;
+  r.from = addr;
+  r.to = "0x000000000000000000000000000000000000dEaD";
+  r.gas_limit = 21000;
+  EXPECT_EQ(ask(submit_atom_v, r).state, "rejected");   // not opened yet
+  EXPECT_EQ(call(open_atom_v, addr, std::string("correct horse")), "ok " + addr);
+  EXPECT_EQ(ask(submit_atom_v, r).state, "accepted");
+  EXPECT_NE(call(import_atom_v, std::string("{not json")).find("keystore refused"), std::string::npos);
 }
 
 TEST_F(TxManagerUnit, KeysAreCheckedAndNeverEchoed) {
