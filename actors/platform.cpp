@@ -193,7 +193,9 @@ void platform::start() {
   }
   m.control = m.sys->spawn(control_behavior, m.supervisor, m.dispatcher, m.tx);
   if (m.cfg.control_port) {
-    auto port = m.sys->middleman().publish(m.control, m.cfg.control_port, "127.0.0.1");
+    // reuse: a platform restarted after a crash must get its port back while
+    // the dead one's connections linger in TIME_WAIT.
+    auto port = m.sys->middleman().publish(m.control, m.cfg.control_port, "127.0.0.1", true);
     if (!port)
       throw std::runtime_error("cannot publish the control actor on 127.0.0.1:"
                                + std::to_string(m.cfg.control_port) + ": "
