@@ -105,6 +105,10 @@ std::unique_ptr<node_cgroup> node_cgroup::create(const std::string& name, double
         g->memory_dir_.clear();
       if (!exists(root + "/memory/cgroup.procs"))
         g->memory_dir_.clear();
+      // A node joins right after it starts: its pages must follow it, or its
+      // memory stays charged to the launcher's group and reads as 0 here.
+      if (!g->memory_dir_.empty())
+        write_file(g->memory_dir_ + "/memory.move_charge_at_immigrate", "3");
       if (cpus > 0 && !write_file(g->cpu_dir_ + "/cpu.cfs_quota_us",
                                   std::to_string(static_cast<long>(cpus * 100000))))
         return fail("cannot set the CPU quota in " + g->cpu_dir_);
