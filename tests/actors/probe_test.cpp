@@ -234,8 +234,9 @@ TEST(CgroupProbe, RealGroupCountsABusyChild) {
     return;
   }
   ASSERT_NE(g, nullptr) << why;
-  auto busy = devnet::child_process::spawn({"/bin/sh", "-c", "while :; do :; done"});
+  auto busy = test::busy_child();
   g->add(busy.pid());
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));   // it allocates, then spins
   probe_config by_handle;
   by_handle.kind = probe_kind::cgroup;
   by_handle.cgroup = g.get();

@@ -2,6 +2,7 @@
 // counters its probe reads; where no hierarchy is writable it says why.
 #include "devnet/cgroup.hpp"
 #include "devnet/process.hpp"
+#include "tests/support/tools.hpp"
 
 #include <gtest/gtest.h>
 
@@ -27,7 +28,7 @@ TEST(NodeCgroup, QuotaCapsABusyProcessAndCountersMove) {
   ASSERT_NE(g, nullptr) << why;
   auto path = g->path();
   EXPECT_TRUE(std::filesystem::exists(path));
-  auto busy = child_process::spawn({"/bin/sh", "-c", "while :; do :; done"});
+  auto busy = petrade::test::busy_child();
   g->add(busy.pid());
   auto before = g->cpu_usage_ns();
   ASSERT_TRUE(before.has_value());

@@ -80,6 +80,11 @@ std::vector<std::string> files_in(const std::string& dir) {
   return out;
 }
 
+devnet::child_process busy_child() {
+  return devnet::child_process::spawn(
+    {"/bin/sh", "-c", "sleep 0.3; x=$(head -c 4000000 /dev/zero | tr '\\000' a); while :; do :; done"});
+}
+
 anvil_node::anvil_node(std::vector<std::string> extra_args) {
   for (int attempt = 0; attempt < 5; ++attempt) {
     port_ = devnet::free_port();

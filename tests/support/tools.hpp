@@ -57,6 +57,10 @@ void write_file(const std::string& path, const std::string& text);
 /// The paths of the entries of `dir`, sorted; empty when it does not exist.
 std::vector<std::string> files_in(const std::string& dir);
 
+/// A child that waits a moment (time to move it into a cgroup), then holds
+/// a few MB of fresh memory and spins on one core until stopped.
+devnet::child_process busy_child();
+
 /// A fresh anvil on a free loopback port, stopped when this goes away.
 class anvil_node {
 public:
