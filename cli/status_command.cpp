@@ -48,8 +48,10 @@ void print_table(const nlohmann::json& j) {
   auto& d = j.at("dispatcher");
   std::cout << "\ndispatcher: strategy " << d.value("strategy", std::string("?"))
             << (d.value("paused", false) ? " (paused)" : "") << "; mailboxes";
-  for (auto& [kind, box] : d.at("mailboxes").items())
+  for (const char* kind : {"read", "deploy", "account", "contract"}) {   // drain order
+    auto& box = d.at("mailboxes").at(kind);
     std::cout << "  " << kind << " " << box.value("depth", 0) << "/" << box.value("capacity", 0);
+  }
   std::cout << "\n";
 }
 
