@@ -30,17 +30,9 @@ bool write_file(const std::string& path, const std::string& value) {
   return static_cast<bool>(f);
 }
 
-std::optional<std::string> read_file(const std::string& path) {
-  std::ifstream f(path);
-  if (!f)
-    return std::nullopt;
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
 
 std::optional<std::uint64_t> read_number(const std::string& path) {
-  auto s = read_file(path);
+  auto s = read_kernel_file(path);
   if (!s)
     return std::nullopt;
   try {
@@ -73,6 +65,17 @@ bool make_dir(const std::string& p) {
 }
 
 } // namespace
+
+std::optional<std::string> read_kernel_file(const std::string& path) {
+  if (path.empty())
+    return std::nullopt;
+  std::ifstream f(path);
+  if (!f)
+    return std::nullopt;
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
 
 cgroup_version node_cgroup::detect() {
   if (exists(root + "/cgroup.controllers"))
@@ -154,7 +157,7 @@ void node_cgroup::add(pid_t pid) const {
 std::optional<std::uint64_t> node_cgroup::cpu_usage_ns() const {
   if (version_ == cgroup_version::v1)
     return read_number(cpuacct_dir_ + "/cpuacct.usage");
-  auto stat = read_file(cpu_dir_ + "/cpu.stat");
+  auto stat = read_kernel_file(cpu_dir_ + "/cpu.stat");
   if (!stat)
     return std::nullopt;
   std::istringstream in(*stat);

@@ -15,6 +15,10 @@ namespace petrade::devnet {
 
 enum class cgroup_version { none, v1, v2 };
 
+/// The whole text of a small kernel file (cgroup or /proc), or nothing when
+/// it cannot be read (gone, no permission, empty path).
+std::optional<std::string> read_kernel_file(const std::string& path);
+
 class node_cgroup {
 public:
   /// Creates (or re-uses) a cgroup named `name` below this process's own

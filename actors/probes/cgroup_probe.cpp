@@ -2,6 +2,7 @@
 
 #include "devnet/cgroup.hpp"
 
+
 #include <sys/stat.h>
 
 #include <cstdlib>
@@ -17,20 +18,10 @@ bool exists(const std::string& p) {
   return ::stat(p.c_str(), &st) == 0;
 }
 
-std::optional<std::string> slurp(const std::string& path) {
-  if (path.empty())
-    return std::nullopt;
-  std::ifstream f(path);
-  if (!f)
-    return std::nullopt;
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
 
 // A file holding one number ("max" and the like give nullopt).
 std::optional<double> number(const std::string& path) {
-  auto s = slurp(path);
+  auto s = devnet::read_kernel_file(path);
   if (!s)
     return std::nullopt;
   std::istringstream in(*s);
@@ -157,7 +148,7 @@ cgroup_reading read_cgroup(const cgroup_files& files) {
   cgroup_reading r;
   r.mem_bytes = number(files.mem_usage);
   if (files.version == 2) {
-    if (auto stat = slurp(files.cpu_usage)) {
+    if (auto stat = devnet::read_kernel_file(files.cpu_usage)) {
       std::istringstream in(*stat);
       std::string key;
       double value = 0;
@@ -167,7 +158,7 @@ cgroup_reading read_cgroup(const cgroup_files& files) {
           break;
         }
     }
-    if (auto max = slurp(files.cpu_quota)) {   // "max 100000" or "50000 100000"
+    if (auto max = devnet::read_kernel_file(files.cpu_quota)) {   // "max 100000" or "50000 100000"
       std::istringstream in(*max);
       std::string quota;
       double period = 0;

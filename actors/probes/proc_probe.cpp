@@ -1,5 +1,7 @@
 #include "actors/probes/proc_probe.hpp"
 
+#include "devnet/cgroup.hpp"
+
 #include <unistd.h>
 
 #include <charconv>
@@ -10,14 +12,6 @@ namespace petrade::probes {
 
 namespace {
 
-std::optional<std::string> slurp(const std::string& path) {
-  std::ifstream f(path);
-  if (!f)
-    return std::nullopt;
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
 
 // The n-th (0-based) space-separated field of `text`.
 std::optional<std::uint64_t> field(std::string_view text, std::size_t n) {
@@ -99,8 +93,8 @@ std::optional<std::uint64_t> parse_proc_statm_resident(std::string_view statm) {
 
 std::optional<proc_reading> read_proc(int pid, std::string* why) {
   auto base = "/proc/" + std::to_string(pid);
-  auto stat = slurp(base + "/stat");
-  auto statm = slurp(base + "/statm");
+  auto stat = devnet::read_kernel_file(base + "/stat");
+  auto statm = devnet::read_kernel_file(base + "/statm");
   if (!stat || !statm) {
     if (why)
       *why = "process " + std::to_string(pid) + " is gone";
