@@ -1,10 +1,15 @@
 #include "actors/platform.hpp"
 
+#include "actors/business_link.hpp"
+#include "actors/market_deployment.hpp"
 #include "actors/node_actor.hpp"
+#include "actors/system_config.hpp"
 #include "actors/tx_manager.hpp"
 #include "devnet/devnet.hpp"
 #include "protocol/jsonrpc/io_runner.hpp"
+#include "protocol/eth/key.hpp"
 #include "protocol/messages.hpp"
+#include "storage/database.hpp"
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
@@ -14,20 +19,20 @@ namespace petrade {
 
 namespace {
 
-struct control_config : caf::actor_system_config {
-  control_config() {
-    load<caf::io::middleman>();
-    add_message_types<caf::id_block::petrade>();
-    // A 2-core machine: more scheduler threads only add contention.
-    set("scheduler.max-threads", 2);
-  }
-};
-
 // The published face of the platform: status for operators, submit for
 // remote producers of tasks. It holds no state of its own.
 caf::behavior control_behavior(caf::event_based_actor* self, caf::actor supervisor,
-                               caf::actor dispatcher, caf::actor tx) {
+                               caf::actor dispatcher, caf::actor tx, caf::actor business) {
   return {
+    [=](call_atom, business_call& c) -> caf::result<caf::message> {
+      if (!business) {
+        business_reply r;
+        r.error = business_error::unavailable;
+        r.message = "this platform runs no business layer";
+        return caf::make_message(r);
+      }
+      return self->delegate(business, call_atom_v, std::move(c));
+    },
     [=](submit_atom, write_request& w) -> caf::result<caf::message> {
       if (!tx)
         return caf::make_message(
@@ -81,11 +86,13 @@ caf::behavior control_behavior(caf::event_based_actor* self, caf::actor supervis
 struct platform::impl {
   platform_config cfg;
   platform_log log;
-  control_config sys_cfg;
+  system_config sys_cfg;
   std::unique_ptr<caf::actor_system> sys;
   std::shared_ptr<jsonrpc::io_runner> io;
   std::unique_ptr<devnet::cluster> net;
-  caf::actor dispatcher, supervisor, control, tx;
+  caf::actor dispatcher, supervisor, control, tx, business;
+  std::unique_ptr<storage::database> db;
+  std::string market_json;
   std::vector<caf::actor> node_actors;
   std::vector<node_actor_config> node_configs;
   unsigned short bound_port = 0;
@@ -181,7 +188,8 @@ void platform::start() {
   }
   if (!m.cfg.db_path.empty()) {
     tx_manager_config t;
-    t.db_path = m.cfg.db_path;
+    m.db = std::make_unique<storage::database>(m.cfg.db_path);
+    t.db = m.db.get();
     t.dispatcher = m.dispatcher;
     t.chain_id = m.cfg.dispatcher.chain_id ? m.cfg.dispatcher.chain_id : t.chain_id;
     t.confirmations = m.cfg.confirmations;
@@ -191,7 +199,9 @@ void platform::start() {
     };
     m.tx = spawn_tx_manager(*m.sys, t);
   }
-  m.control = m.sys->spawn(control_behavior, m.supervisor, m.dispatcher, m.tx);
+  if (m.cfg.business)
+    start_business();
+  m.control = m.sys->spawn(control_behavior, m.supervisor, m.dispatcher, m.tx, m.business);
   if (m.cfg.control_port) {
     // reuse: a platform restarted after a crash must get its port back while
     // the dead one's connections linger in TIME_WAIT.
@@ -215,18 +225,69 @@ void platform::stop() {
     caf::scoped_actor self{*m.sys};
     if (m.bound_port)
       m.sys->middleman().unpublish(m.control, m.bound_port);
-    for (auto* a : {&m.control, &m.tx, &m.supervisor, &m.dispatcher})
+    for (auto* a : {&m.control, &m.business, &m.tx, &m.supervisor, &m.dispatcher})
       if (*a)
         self->send_exit(*a, caf::exit_reason::user_shutdown);
     for (auto& a : m.node_actors)
       self->send_exit(a, caf::exit_reason::user_shutdown);
   }
   m.node_actors.clear();
-  m.control = m.tx = m.supervisor = m.dispatcher = nullptr;
+  m.control = m.business = m.tx = m.supervisor = m.dispatcher = nullptr;
   m.node_configs.clear();
   m.sys.reset();   // waits for the actors
+  m.db.reset();
   m.io.reset();
   m.net.reset();   // stops the nodes last: nothing talks to them any more
+}
+
+void platform::start_business() {
+  auto& m = *impl_;
+  if (!m.tx)
+    throw std::runtime_error("the business layer needs the transaction manager (transactions.journal)");
+  auto key = eth::private_key::from_hex(m.cfg.platform_key);
+  caf::scoped_actor self{*m.sys};
+  std::string failure;
+  self->request(m.tx, std::chrono::seconds(30), unlock_atom_v, key.address().hex(), m.cfg.platform_key)
+    .receive([](std::string&) {}, [&](caf::error& e) { failure = m.sys->render(e); });
+  if (!failure.empty())
+    throw std::runtime_error("cannot register the platform key: " + failure);
+  auto log = [this](const std::string& level, const std::string& text) {
+    impl_->emit(level, "market", text);
+  };
+  chain::access chain{m.dispatcher, m.tx, m.cfg.business->call_timeout};
+  auto market = ensure_market(*m.sys, chain, *m.db, key.address(), std::chrono::seconds(120), log);
+  m.market_json = to_json(market);
+  if (m.cfg.worker_port) {
+    business_link_config lc;
+    lc.host = m.cfg.worker_host;
+    lc.port = m.cfg.worker_port;
+    lc.dispatcher = m.dispatcher;
+    lc.tx_manager = m.tx;
+    lc.market_json = m.market_json;
+    lc.call_timeout = m.cfg.business->call_timeout;
+    lc.log = [this](const std::string& level, const std::string& text) {
+      impl_->emit(level, "business_link", text);
+    };
+    m.business = spawn_business_link(*m.sys, lc);
+    return;
+  }
+  m.business = spawn_business_host(
+    *m.sys, *m.db, *m.cfg.business,
+    [this](const std::string& level, const std::string& component, const std::string& text) {
+      impl_->emit(level, component, text);
+    });
+  self->request(m.business, std::chrono::seconds(30), attach_atom_v, m.dispatcher, m.tx, m.market_json)
+    .receive([](std::string&) {}, [&](caf::error& e) { failure = m.sys->render(e); });
+  if (!failure.empty())
+    throw std::runtime_error("cannot start the business actors: " + failure);
+}
+
+const caf::actor& platform::business() const {
+  return impl_->business;
+}
+
+std::string platform::market_json() const {
+  return impl_->market_json;
 }
 
 caf::actor_system& platform::system() {
@@ -272,7 +333,7 @@ std::string platform::status_json() {
 }
 
 std::string fetch_status(unsigned short port, std::chrono::milliseconds timeout) {
-  control_config cfg;
+  system_config cfg;
   cfg.set("scheduler.max-threads", 1);
   caf::actor_system sys{cfg};
   auto control = sys.middleman().remote_actor("127.0.0.1", port);

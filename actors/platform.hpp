@@ -4,6 +4,7 @@
 // and remote submitters. `petrade up` is this plus signal handling.
 #pragma once
 
+#include "actors/business_host.hpp"
 #include "actors/dispatcher.hpp"
 #include "actors/probe.hpp"
 #include "actors/supervisor.hpp"
@@ -42,6 +43,12 @@ struct platform_config {
   std::uint32_t confirmations = 1;
   std::chrono::milliseconds stuck_timeout{10000};
   std::size_t io_threads = 2;
+  /// The business layer (needs db_path): contracts, and the business actors
+  /// in this process or, with `worker_port`, in a worker process.
+  std::optional<business_settings> business;
+  std::string platform_key;          // hex secret of the platform role
+  std::string worker_host = "127.0.0.1";
+  unsigned short worker_port = 0;    // 0 = business actors in this process
 };
 
 /// Receives one line per platform event (level, component, text).
@@ -63,6 +70,11 @@ public:
   const caf::actor& supervisor() const;
   /// The transaction manager, or null without a database path.
   const caf::actor& tx_manager() const;
+  /// Answers (call_atom, business_call): the business host in this process
+  /// or the link to the worker's; null without a business layer.
+  const caf::actor& business() const;
+  /// The deployed contracts ({platform, token, market, board, from_block}).
+  std::string market_json() const;
   /// The control port actually bound (the config's, or the OS's pick for 0
   /// when publishing was asked for with `publish_any_port`).
   unsigned short control_port() const;
@@ -74,6 +86,7 @@ public:
   devnet::cluster* embedded_devnet();
 
 private:
+  void start_business();
   struct impl;
   std::unique_ptr<impl> impl_;
 };

@@ -1,5 +1,7 @@
 #include "actors/platform_config.hpp"
 
+#include "actors/business_config.hpp"
+
 #include "actors/strategy.hpp"
 #include "protocol/config_section.hpp"
 
@@ -115,7 +117,7 @@ void settle(platform_config& cfg, const std::string& origin) {
   }
 }
 
-platform_config load_platform_config(const std::string& path) {
+platform_config load_platform_config(const std::string& path, worker_settings* worker) {
   auto doc = config_section::read_file(path);
   config_section top(doc, path, "");
   platform_config cfg;
@@ -149,6 +151,14 @@ platform_config load_platform_config(const std::string& path) {
     if (auto v = s->integer("stuck_timeout_ms", 100, 3'600'000))
       cfg.stuck_timeout = ms(*v);
     s->finish();
+  }
+  if (auto b = top.section("business")) {
+    worker_settings w;
+    read_business(*b, cfg, w);
+    if (worker)
+      *worker = w;
+    if (cfg.db_path.empty())
+      cfg.db_path = "run/journal";
   }
   if (auto c = top.section("control")) {
     if (auto v = c->integer("port", 0, 65535))

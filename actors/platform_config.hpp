@@ -10,7 +10,9 @@
 
 namespace petrade {
 
-platform_config load_platform_config(const std::string& path);
+struct worker_settings;
+/// With `worker`, the business section's worker settings are stored there.
+platform_config load_platform_config(const std::string& path, worker_settings* worker = nullptr);
 
 /// Makes the copies that must agree agree (the dispatcher's and the
 /// supervisor's feedback parameters, the devnet's chain id) and validates.

@@ -287,12 +287,36 @@ caf::behavior behavior(actor* self, tx_manager_config cfg,
     },
     [self](submit_atom, write_request& req) { return submit(self, req); },
     [self](status_atom, std::uint64_t id) { return status_of(self, id); },
+    [self](wait_atom, std::uint64_t id) -> caf::result<write_status> {
+      auto now = status_of(self, id);
+      auto rec = self->state.journal->get(id);
+      if (!rec || settled(rec->state))
+        return now;
+      auto rp = self->make_response_promise<write_status>();
+      self->state.waiters.emplace(id, rp);
+      return rp;
+    },
     [self](drain_atom) { drain(self); },
     [self](tick_atom) { poll(self); },
   };
 }
 
 } // namespace
+
+bool settled(storage::task_state s) {
+  using storage::task_state;
+  return s == task_state::mined || s == task_state::confirmed || s == task_state::failed;
+}
+
+void wake_waiters(actor* self, std::uint64_t id) {
+  auto range = self->state.waiters.equal_range(id);
+  if (range.first == range.second)
+    return;
+  auto now = status_of(self, id);
+  for (auto it = range.first; it != range.second; ++it)
+    it->second.deliver(now);
+  self->state.waiters.erase(range.first, range.second);
+}
 
 void log(actor* self, const std::string& level, const std::string& text) {
   if (self->state.cfg.log)
@@ -321,7 +345,10 @@ void read(actor* self, const std::string& method, const json& params, reply_fn d
 std::optional<storage::task_record> move(actor* self, std::uint64_t id, storage::task_state to,
                                          const storage::state_change& change) {
   try {
-    return self->state.journal->update_state(id, to, change);
+    auto rec = self->state.journal->update_state(id, to, change);
+    if (settled(to))
+      wake_waiters(self, id);
+    return rec;
   } catch (const std::exception& e) {
     log(self, "error", "task " + std::to_string(id) + ": " + e.what());
     return std::nullopt;

@@ -14,6 +14,8 @@
 //       journalled ("accepted"), or "rejected" with the reason (nothing
 //       journalled). The same idempotency key answers the existing task.
 //   (status_atom, uint64_t task_id) -> write_status
+//   (wait_atom, uint64_t task_id) -> write_status once the task is mined,
+//       confirmed or failed (at once if it already is, or is unknown).
 //
 // Per sender, requests are taken in arrival order: the first one waits for
 // the node's pending transaction count (a read task), then each gets the next

@@ -73,6 +73,8 @@ struct state {
   bool head_busy = false;
   std::uint64_t next_task_id = 0;
   bool drain_scheduled = false;
+  /// Clients waiting for a task to settle (mined, confirmed or failed).
+  std::multimap<std::uint64_t, caf::response_promise> waiters;
 
   static inline const char* name = "tx_manager";
 };
@@ -91,6 +93,9 @@ void read(actor* self, const std::string& method, const json& params, reply_fn d
 std::optional<storage::task_record> move(actor* self, std::uint64_t id, storage::task_state to,
                                          const storage::state_change& change = {});
 write_status status_of(actor* self, std::uint64_t id);
+/// Mined, confirmed or failed: what a waiter waits for.
+bool settled(storage::task_state s);
+void wake_waiters(actor* self, std::uint64_t id);
 
 // tx_tracking.cpp
 /// Broadcasts the task's latest transaction (unless something is outstanding).

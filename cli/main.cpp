@@ -23,6 +23,8 @@ const subcommand subcommands[] = {
    petrade::cli::devnet_command},
   {"account", "manage keystore accounts: new, list, import",
    petrade::cli::account_command},
+  {"worker", "run the business actors in a process of their own for a platform",
+   petrade::cli::worker_command},
 };
 
 void usage(std::ostream& out) {

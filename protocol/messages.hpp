@@ -3,6 +3,7 @@
 // defined or spawned: it pulls in CAF.
 #pragma once
 
+#include "protocol/business.hpp"
 #include "protocol/node_state.hpp"
 #include "protocol/task.hpp"
 #include "protocol/write_request.hpp"
@@ -38,4 +39,9 @@ CAF_BEGIN_TYPE_ID_BLOCK(petrade, caf::first_custom_type_id)
   CAF_ADD_ATOM(petrade, petrade, unlock_atom, "unlock")
   CAF_ADD_ATOM(petrade, petrade, import_atom, "import")
   CAF_ADD_ATOM(petrade, petrade, open_atom, "open")
+  CAF_ADD_ATOM(petrade, petrade, wait_atom, "wait")
+  // business actors (protocol/business.hpp)
+  CAF_ADD_TYPE_ID(petrade, (petrade::business_call))
+  CAF_ADD_TYPE_ID(petrade, (petrade::business_reply))
+  CAF_ADD_ATOM(petrade, petrade, call_atom, "call")
 CAF_END_TYPE_ID_BLOCK(petrade)
