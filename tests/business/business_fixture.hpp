@@ -128,12 +128,18 @@ public:
 
   /// Waits for a write task to be mined and the indexer to have seen it.
   write_status settle(const json& accepted) {
+    auto s = mined(accepted);
+    indexed(s.block);
+    return s;
+  }
+
+  /// Waits for a write task to be mined (the transaction manager alone).
+  write_status mined(const json& accepted) {
     write_status s;
     caf::scoped_actor self{plat->system()};
     self->request(plat->tx_manager(), 60s, wait_atom_v, accepted.at("task").get<std::uint64_t>())
       .receive([&](write_status& r) { s = r; }, [&](caf::error& e) { ADD_FAILURE() << plat->system().render(e); });
     EXPECT_TRUE(s.state == "mined" || s.state == "confirmed") << s.state << ": " << s.error;
-    indexed(s.block);
     return s;
   }
 
