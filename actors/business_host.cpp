@@ -3,6 +3,7 @@
 #include "actors/account_actor.hpp"
 #include "actors/business_calls.hpp"
 #include "actors/business_kit.hpp"
+#include "actors/chain_actor.hpp"
 #include "actors/demand_actor.hpp"
 #include "actors/indexer_actor.hpp"
 #include "actors/project_actor.hpp"
@@ -110,6 +111,7 @@ void start_services(host_actor* self) {
   dc.refund_interval = s.refund_interval;
   dc.log = component_log(self, "demand");
   st.services["demand"] = spawn_demand_actor(sys, dc);
+  st.services["chain"] = spawn_chain_actor(sys, chain, contracts);
   for (auto& [name, a] : st.services)
     self->link_to(a);
 }

@@ -178,6 +178,31 @@ TEST_P(BusinessFixture, EveryFormRuleIsEnforced) {
   EXPECT_EQ(call("dave", "project.nonsense").error, business_error::invalid);
 }
 
+TEST_P(BusinessFixture, ChainReadsAreReadTasksAndAdminsDeploy) {
+  auto head = ok("", "chain.block_number")["result"].get<std::string>();
+  EXPECT_EQ(head.rfind("0x", 0), 0u);
+  auto block = ok("", "chain.block", {{"number", 1}})["result"];
+  EXPECT_EQ(block.value("number", ""), "0x1");
+  EXPECT_EQ(ok("", "chain.block", {{"hash", block["hash"]}})["result"]["number"], "0x1");
+  auto tx_hash = block["transactions"][0].get<std::string>();
+  EXPECT_EQ(ok("", "chain.transaction", {{"hash", tx_hash}})["result"]["hash"], tx_hash);
+  EXPECT_EQ(ok("", "chain.receipt", {{"hash", tx_hash}})["result"]["status"], "0x1");
+  EXPECT_TRUE(ok("", "chain.gas_price")["result"].is_string());
+  EXPECT_NE(ok("", "chain.balance", {{"address", dev_addr0}})["result"], "0x0");
+  EXPECT_EQ(call("", "chain.block", {{"number", 1000000}}).error, business_error::not_found);
+  EXPECT_EQ(call("", "chain.receipt", {{"hash", "0x12"}}).error, business_error::invalid);
+  EXPECT_EQ(call("", "chain.balance", {{"address", "nobody"}}).error, business_error::invalid);
+
+  // A deploy task: PUSH1 0 PUSH1 0 RETURN, an empty contract.
+  json code{{"bytecode", "0x60006000f3"}};
+  EXPECT_EQ(call("erin", "chain.deploy", code).error, business_error::forbidden);
+  EXPECT_EQ(call("", "chain.deploy", code).error, business_error::unauthenticated);
+  auto r = call("root", "chain.deploy", code, "admin");
+  ASSERT_TRUE(r.ok()) << r.message;
+  auto s = mined(json::parse(r.body));
+  EXPECT_GT(s.block, 0u);
+}
+
 INSTANTIATE_TEST_SUITE_P(Placement, BusinessFixture,
                          ::testing::Values(placement::in_process, placement::worker_process),
                          placement_name);
