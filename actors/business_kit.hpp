@@ -130,4 +130,39 @@ inline bool contains_text(std::string hay, std::string needle) {
   return hay.find(needle) != std::string::npos;
 }
 
+/// The client's idempotency key scoped to the user, so keys of different
+/// users never meet; empty when the client gave none.
+inline std::string user_key(const business_call& c, const nlohmann::json& body) {
+  auto key = body.value("idempotency_key", std::string());
+  return key.empty() ? key : c.user + ":" + key;
+}
+
+/// Search and paging of a listing: {query?, keyword?, limit?, offset?}.
+struct listing {
+  std::string query, keyword;
+  std::size_t limit = 50, offset = 0, matched = 0;
+  nlohmann::json items = nlohmann::json::array();
+
+  explicit listing(const nlohmann::json& body)
+    : query(body.value("query", std::string())), keyword(body.value("keyword", std::string())),
+      limit(std::min<std::size_t>(body.value("limit", std::size_t{50}), 200)),
+      offset(body.value("offset", std::size_t{0})) {}
+
+  /// Whether `doc` matches the query (in `text`) and the keyword.
+  bool matches(const nlohmann::json& doc, const std::string& text) const {
+    if (!query.empty() && !contains_text(text, query))
+      return false;
+    if (keyword.empty())
+      return true;
+    auto kws = doc.value("keywords", nlohmann::json::array());
+    return std::find(kws.begin(), kws.end(), nlohmann::json(keyword)) != kws.end();
+  }
+
+  /// Counts a match and keeps it when it falls in the page.
+  void offer(nlohmann::json item) {
+    if (matched++ >= offset && items.size() < limit)
+      items.push_back(std::move(item));
+  }
+};
+
 } // namespace petrade

@@ -70,11 +70,6 @@ void observe_chain_clock(demand_actor* self) {
     [self](const chain::failure& f) { log(self, "warn", "cannot read the chain's clock: " + f.message); });
 }
 
-std::string user_key(const business_call& c, const json& body) {
-  auto key = body.value("idempotency_key", std::string());
-  return key.empty() ? key : c.user + ":" + key;
-}
-
 void board_write(demand_actor* self, const eth::address& from, eth::bytes data, std::string key,
                  promise rp) {
   write_request req;
@@ -179,31 +174,19 @@ void publish(demand_actor* self, const business_call& c, const json& body, promi
 }
 
 void list(demand_actor* self, const business_call&, const json& body, promise rp) {
-  auto query = body.value("query", std::string());
-  auto keyword = body.value("keyword", std::string());
   auto state = body.value("state", std::string());
   auto owner = body.value("owner", std::string());
-  auto limit = std::min<std::size_t>(body.value("limit", 50u), 200);
-  auto offset = body.value("offset", std::size_t{0});
-  json items = json::array();
-  std::size_t matched = 0;
+  listing page(body);
   for (auto& rec : self->state.reads->demands()) {
     auto d = present(self, rec, false);
     if (!state.empty() && d.value("state", "") != state)
       continue;
     if (!owner.empty() && d.value("owner_name", "") != owner)
       continue;
-    if (!query.empty() && !contains_text(d.value("description", "") + " " + d.value("details", ""), query))
-      continue;
-    if (!keyword.empty()) {
-      auto kws = d.value("keywords", json::array());
-      if (std::find(kws.begin(), kws.end(), json(keyword)) == kws.end())
-        continue;
-    }
-    if (matched++ >= offset && items.size() < limit)
-      items.push_back(d);
+    if (page.matches(d, d.value("description", "") + " " + d.value("details", "")))
+      page.offer(d);
   }
-  deliver(rp, ok_reply(json{{"demands", items}, {"total", matched},
+  deliver(rp, ok_reply(json{{"demands", page.items}, {"total", page.matched}, {"chain_time", chain_now(self)},
                             {"indexed_block", self->state.reads->indexed_block()}}));
 }
 

@@ -51,13 +51,6 @@ void market_write(project_actor* self, const eth::address& from, eth::bytes data
   chain::write(self, self->state.cfg.chain, std::move(req), std::move(ok), std::move(fail));
 }
 
-/// The client's idempotency key, scoped to the user so keys of different
-/// users never meet.
-std::string user_key(const business_call& c, const json& body) {
-  auto key = body.value("idempotency_key", std::string());
-  return key.empty() ? key : c.user + ":" + key;
-}
-
 bool has_access(project_actor* self, std::uint64_t id, const std::string& who) {
   return !who.empty() && self->state.reads->has_access(id, eth::address::parse(who));
 }
@@ -180,14 +173,9 @@ void publish(project_actor* self, const business_call& c, const json& body, prom
 }
 
 void list(project_actor* self, const business_call& c, const json& body, promise rp) {
-  auto query = body.value("query", std::string());
-  auto keyword = body.value("keyword", std::string());
   auto seller = body.value("seller", std::string());
-  auto limit = std::min<std::size_t>(body.value("limit", 50u), 200);
-  auto offset = body.value("offset", std::size_t{0});
   with_viewer(self, c, rp, [=](const std::string& me, const std::set<std::string>& friends) {
-    json items = json::array();
-    std::size_t matched = 0;
+    listing page(body);
     for (auto& rec : self->state.reads->projects()) {
       if (!rec.value("listed", false))
         continue;
@@ -197,17 +185,10 @@ void list(project_actor* self, const business_call& c, const json& body, promise
       auto p = present(self, rec, me);
       if (!seller.empty() && name != seller)
         continue;
-      if (!query.empty() && !contains_text(p.value("title", "") + " " + p.value("summary", ""), query))
-        continue;
-      if (!keyword.empty()) {
-        auto kws = p.value("keywords", json::array());
-        if (std::find(kws.begin(), kws.end(), json(keyword)) == kws.end())
-          continue;
-      }
-      if (matched++ >= offset && items.size() < limit)
-        items.push_back(p);
+      if (page.matches(p, p.value("title", "") + " " + p.value("summary", "")))
+        page.offer(p);
     }
-    deliver(rp, ok_reply(json{{"projects", items}, {"total", matched},
+    deliver(rp, ok_reply(json{{"projects", page.items}, {"total", page.matched},
                               {"indexed_block", self->state.reads->indexed_block()}}));
   });
 }

@@ -72,6 +72,10 @@ TEST_P(BusinessFixture, TwoUsersTradeAProjectAndADemand) {
   ok("alice", "account.friend_request", {{"to", "bob"}});
   ok("bob", "account.friend_accept", {{"from", "alice"}});
   EXPECT_TRUE(listed_to(*this, "bob", id));
+  EXPECT_EQ(ok("bob", "project.list", {{"query", "ACME robotics"}})["total"], 1);
+  EXPECT_EQ(ok("bob", "project.list", {{"keyword", "series-a"}})["total"], 1);
+  EXPECT_EQ(ok("bob", "project.list", {{"keyword", "biotech"}})["total"], 0);
+  EXPECT_EQ(ok("bob", "project.list", {{"offset", 1}})["projects"].size(), 0u);
   auto seen = ok("bob", "project.get", {{"id", id}});
   EXPECT_EQ(seen["title"], "Series A of Acme");
   EXPECT_EQ(seen["access"], false);
@@ -99,6 +103,8 @@ TEST_P(BusinessFixture, TwoUsersTradeAProjectAndADemand) {
   EXPECT_EQ(demands[0]["state"], "open");
   EXPECT_EQ(demands[0]["description"], "Looking for a fintech seed deal");
   EXPECT_EQ(balance("bob"), "100");
+  EXPECT_EQ(ok("", "demand.list", {{"keyword", "fintech"}, {"state", "open"}})["total"], 1);
+  EXPECT_EQ(ok("", "demand.list", {{"query", "biotech"}})["total"], 0);
   EXPECT_EQ(call("bob", "demand.answer", {{"id", d}, {"text", "my own answer"}}).error, business_error::conflict);
   settle(ok("alice", "demand.answer", {{"id", d}, {"text", "Fintech seed: Payly, 120k ticket, Berlin"}}));
   EXPECT_EQ(call("alice", "demand.answer", {{"id", d}, {"text", "a second answer"}}).error, business_error::conflict);
