@@ -95,6 +95,18 @@ TEST_P(BusinessFixture, TwoUsersTradeAProjectAndADemand) {
   EXPECT_EQ(got["file_name"], "acme-deck.pdf");
   EXPECT_EQ(base64_decode(got.value("content_base64", "")), file_bytes);
 
+  // Views and downloads were recorded on chain by the viewer's key.
+  json counted;
+  for (int i = 0; i < 100; ++i) {
+    counted = ok("alice", "project.get", {{"id", id}});
+    if (counted.value("views", 0) >= 1 && counted.value("downloads", 0) >= 1)
+      break;
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_GE(counted.value("views", 0), 1) << counted.dump();
+  EXPECT_EQ(counted.value("downloads", 0), 1) << counted.dump();
+  EXPECT_EQ(counted.value("buyers", 0), 1) << counted.dump();
+
   // B publishes demand D; A answers; B awards A.
   settle(ok("bob", "demand.publish", demand_body(100, 60)));
   auto demands = ok("", "demand.list")["demands"];
