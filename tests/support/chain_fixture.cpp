@@ -134,13 +134,18 @@ json chain::transact(const eth::private_key& from, std::optional<eth::address> t
   // there are followers; with one node it is the sealer itself.
   auto hash = net_->send_raw_transaction(static_cast<int>(clients_.size()) - 1,
                                          eth::to_hex(tx.raw()));
-  for (int i = 0; i < 500; ++i) {
+  // A loaded machine (ctest -j2 beside other devnets) can stall anvil for
+  // seconds: wait generously, and say what the node holds if it never comes.
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < until) {
     auto r = rpc("eth_getTransactionReceipt", json::array({hash}));
     if (!r.is_null())
       return r;
     std::this_thread::sleep_for(5ms);
   }
-  throw std::runtime_error("transaction " + hash + " was not mined");
+  auto latest = rpc("eth_getTransactionCount", json::array({sender, "latest"}));
+  throw std::runtime_error("transaction " + hash + " (nonce " + std::to_string(tx.nonce) +
+                           ") was not mined in 30 s; the sender's mined count is " + latest.dump());
 }
 
 contract chain::deploy(const eth::private_key& from, const eth::contract_artifact& artifact,
