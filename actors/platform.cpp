@@ -15,6 +15,8 @@
 #include <caf/io/all.hpp>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+
 namespace petrade {
 
 namespace {
@@ -188,6 +190,7 @@ void platform::start() {
   }
   if (!m.cfg.db_path.empty()) {
     tx_manager_config t;
+    set_aside_if_stale();
     m.db = std::make_unique<storage::database>(m.cfg.db_path);
     t.db = m.db.get();
     t.dispatcher = m.dispatcher;
@@ -238,6 +241,23 @@ void platform::stop() {
   m.db.reset();
   m.io.reset();
   m.net.reset();   // stops the nodes last: nothing talks to them any more
+}
+
+void platform::set_aside_if_stale() {
+  // The embedded devnet starts a new chain every time; a database from an
+  // earlier run describes a chain that is gone (its nonces would leave gaps
+  // nothing can fill), so it is kept beside the new one, not reused.
+  namespace fs = std::filesystem;
+  auto& m = *impl_;
+  std::error_code ec;
+  if (!m.net || !fs::is_directory(m.cfg.db_path, ec) || fs::is_empty(m.cfg.db_path, ec))
+    return;
+  auto previous = m.cfg.db_path + ".previous";
+  fs::remove_all(previous, ec);
+  fs::rename(m.cfg.db_path, previous, ec);
+  if (ec)
+    throw std::runtime_error("cannot move the previous run's database " + m.cfg.db_path + " aside: " + ec.message());
+  m.emit("warn", "platform", "the devnet is a new chain: the previous run's database is now " + previous);
 }
 
 void platform::start_business() {

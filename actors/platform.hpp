@@ -87,6 +87,7 @@ public:
 
 private:
   void start_business();
+  void set_aside_if_stale();
   struct impl;
   std::unique_ptr<impl> impl_;
 };

@@ -59,6 +59,7 @@ public:
       write_worker_config();
       start_worker();
     }
+    config = cfg;
     plat = std::make_unique<platform>(cfg);
     plat->start();
     if (GetParam() == placement::worker_process)
@@ -162,6 +163,7 @@ public:
   }
 
   std::string dir;
+  platform_config config;
   unsigned short worker_port = 0;
   devnet::child_process worker;
   std::unique_ptr<platform> plat;

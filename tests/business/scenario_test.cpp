@@ -221,6 +221,22 @@ TEST_P(BusinessFixture, ChainReadsAreReadTasksAndAdminsDeploy) {
   EXPECT_GT(s.block, 0u);
 }
 
+TEST_P(BusinessFixture, ARestartOnAFreshDevnetDeploysAgainAndWorks) {
+  sign_up("heidi");
+  settle(ok("heidi", "token.topup", {{"amount", 10}}));
+  // The embedded devnet is a new chain at every start: the platform must not
+  // reuse nonces or contracts of the chain that is gone.
+  plat.reset();
+  plat = std::make_unique<platform>(config);
+  plat->start();
+  if (GetParam() == placement::worker_process)
+    wait_until_served(60s);
+  EXPECT_TRUE(std::filesystem::exists(config.db_path + ".previous"));
+  sign_up("ivan");
+  settle(ok("ivan", "token.topup", {{"amount", 10}}));
+  EXPECT_EQ(balance("ivan"), "10");
+}
+
 INSTANTIATE_TEST_SUITE_P(Placement, BusinessFixture,
                          ::testing::Values(placement::in_process, placement::worker_process),
                          placement_name);
