@@ -128,6 +128,25 @@ void write(caf::event_based_actor* self, const access& chain, write_request req,
       [fail](caf::error& e) { fail(transport_failure("the transaction manager", e)); });
 }
 
+write_request contract_call(const eth::address& from, const eth::address& to, const eth::bytes& data,
+                            std::string idempotency_key, task_kind kind) {
+  write_request req;
+  req.kind = kind;
+  req.from = from.hex();
+  req.to = to.hex();
+  req.data = eth::to_hex(data);
+  req.idempotency_key = std::move(idempotency_key);
+  return req;
+}
+
+void write_and_reply(caf::event_based_actor* self, const access& chain, write_request req,
+                     caf::response_promise rp) {
+  write(
+    self, chain, std::move(req),
+    [rp](const write_status& s) mutable { rp.deliver(business_reply{business_error::none, {}, task_json(s).dump()}); },
+    [rp](const failure& f) mutable { rp.deliver(reply_of(f)); });
+}
+
 void settle(caf::event_based_actor* self, const access& chain, std::uint64_t task_id,
             status_done ok, failed fail, std::chrono::milliseconds timeout) {
   self->request(chain.tx_manager, timeout, wait_atom_v, task_id)

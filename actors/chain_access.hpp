@@ -58,6 +58,15 @@ void view(caf::event_based_actor* self, const access& chain, const eth::address&
 void write(caf::event_based_actor* self, const access& chain, write_request req,
            status_done ok, failed fail);
 
+/// A contract call signed by `from` (the manager picks nonce, fees and gas).
+write_request contract_call(const eth::address& from, const eth::address& to, const eth::bytes& data,
+                            std::string idempotency_key = {}, task_kind kind = task_kind::contract);
+
+/// Submits a write and answers `rp` with the accepted task (task_json) or
+/// the failure as a business reply.
+void write_and_reply(caf::event_based_actor* self, const access& chain, write_request req,
+                     caf::response_promise rp);
+
 /// Waits until the task is mined, confirmed or failed; `ok` gets that status
 /// (a revert is state "failed" with the reason in `error`).
 void settle(caf::event_based_actor* self, const access& chain, std::uint64_t task_id,

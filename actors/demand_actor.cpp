@@ -1,7 +1,7 @@
 #include "actors/demand_actor.hpp"
 
 #include "actors/business_calls.hpp"
-#include "actors/business_kit.hpp"
+#include "actors/business_ops.hpp"
 #include "protocol/eth/hex.hpp"
 #include "protocol/eth/keccak.hpp"
 #include "protocol/messages.hpp"
@@ -39,8 +39,6 @@ void log(demand_actor* self, const std::string& level, const std::string& text) 
     self->state.cfg.log(level, text);
 }
 
-void deliver(promise rp, business_reply r) { rp.deliver(std::move(r)); }
-
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(
            std::chrono::system_clock::now().time_since_epoch())
@@ -72,15 +70,9 @@ void observe_chain_clock(demand_actor* self) {
 
 void board_write(demand_actor* self, const eth::address& from, eth::bytes data, std::string key,
                  promise rp) {
-  write_request req;
-  req.kind = task_kind::contract;
-  req.from = from.hex();
-  req.to = self->state.cfg.contracts.board.hex();
-  req.data = eth::to_hex(data);
-  req.idempotency_key = std::move(key);
-  chain::write(self, self->state.cfg.chain, std::move(req),
-               [rp](const write_status& s) { deliver(rp, ok_reply(chain::task_json(s))); },
-               [rp](const chain::failure& f) { deliver(rp, chain::reply_of(f)); });
+  chain::write_and_reply(self, self->state.cfg.chain,
+                         chain::contract_call(from, self->state.cfg.contracts.board, data, std::move(key)),
+                         std::move(rp));
 }
 
 /// The demand joined with its texts and (optionally) its answers.
@@ -295,13 +287,10 @@ void refund_expired(demand_actor* self) {
       continue;
     auto attempt = st.attempts[id];
     st.refunding[id] = attempt;
-    write_request req;
-    req.kind = task_kind::contract;
-    req.from = st.cfg.contracts.platform.hex();
-    req.to = st.cfg.contracts.board.hex();
-    req.data = eth::to_hex(st.abis->board.function("refund").encode_call({id}));
-    req.idempotency_key = "refund:" + st.cfg.contracts.board.hex() + ":" + std::to_string(id) + ":" +
-                          std::to_string(attempt);
+    auto req = chain::contract_call(st.cfg.contracts.platform, st.cfg.contracts.board,
+                                    st.abis->board.function("refund").encode_call({id}),
+                                    "refund:" + st.cfg.contracts.board.hex() + ":" + std::to_string(id) +
+                                      ":" + std::to_string(attempt));
     auto retry = [self, id](const std::string& why) {
       self->state.refunding.erase(id);
       ++self->state.attempts[id];
@@ -332,39 +321,12 @@ void refund_expired(demand_actor* self) {
   }
 }
 
-using op_fn = void (*)(demand_actor*, const business_call&, const json&, promise);
-
-struct op_entry {
-  const char* name;
-  bool anonymous_ok;
-  bool admin_only;
-  op_fn run;
+const business_op<demand_actor> ops[] = {
+  {"demand.publish", caller::user, publish},   {"demand.list", caller::anyone, list},
+  {"demand.get", caller::anyone, get},         {"demand.answer", caller::user, answer},
+  {"demand.award", caller::user, award},       {"demand.mine", caller::user, mine},
+  {"demand.refunds", caller::admin, refunds},
 };
-
-const op_entry ops[] = {
-  {"demand.publish", false, false, publish}, {"demand.list", true, false, list},
-  {"demand.get", true, false, get},          {"demand.answer", false, false, answer},
-  {"demand.award", false, false, award},     {"demand.mine", false, false, mine},
-  {"demand.refunds", false, true, refunds},
-};
-
-caf::result<business_reply> handle(demand_actor* self, business_call& c) {
-  business_reply err;
-  auto body = parse_body(c, err);
-  if (!body)
-    return err;
-  for (auto& e : ops) {
-    if (c.op != e.name)
-      continue;
-    if (!e.anonymous_ok && !is_signed_in(c))
-      return fail_reply(business_error::unauthenticated, c.op + " needs a signed-in user");
-    if (e.admin_only && !is_admin(c))
-      return fail_reply(business_error::forbidden, c.op + " is for admins");
-    e.run(self, c, *body, self->make_response_promise());
-    return caf::delegated<business_reply>();
-  }
-  return fail_reply(business_error::invalid, "unknown operation " + c.op);
-}
 
 caf::behavior demand_behavior(demand_actor* self, demand_config cfg) {
   self->state.abis = &load_market_abis();
@@ -372,7 +334,7 @@ caf::behavior demand_behavior(demand_actor* self, demand_config cfg) {
   self->state.cfg = std::move(cfg);
   self->send(self, tick_atom_v);
   return {
-    [self](call_atom, business_call& c) { return handle(self, c); },
+    [self](call_atom, business_call& c) { return dispatch<demand_actor>(self, c, ops); },
     [self](tick_atom) {
       observe_chain_clock(self);
       refund_expired(self);

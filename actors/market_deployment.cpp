@@ -116,12 +116,8 @@ market_addresses ensure_market(caf::actor_system& sys, const chain::access& chai
   a.board = deploy("DemandBoard", {a.token}).first;
   auto& abi = load_market_abis().token;
   for (auto& m : {a.market, a.board}) {
-    write_request req;
-    req.kind = task_kind::contract;
-    req.from = platform.hex();
-    req.to = a.token.hex();
-    req.data = eth::to_hex(abi.function("setMarket").encode_call({m, true}));
-    bc.transact(req, "allowing market " + m.hex());
+    bc.transact(chain::contract_call(platform, a.token, abi.function("setMarket").encode_call({m, true})),
+                "allowing market " + m.hex());
   }
   db.put(storage::column::checkpoint, record_key, to_json(a));
   return a;

@@ -1,7 +1,7 @@
 #include "actors/project_actor.hpp"
 
 #include "actors/business_calls.hpp"
-#include "actors/business_kit.hpp"
+#include "actors/business_ops.hpp"
 #include "protocol/base64.hpp"
 #include "protocol/eth/hex.hpp"
 #include "protocol/eth/keccak.hpp"
@@ -37,18 +37,20 @@ void log(project_actor* self, const std::string& level, const std::string& text)
     self->state.cfg.log(level, text);
 }
 
-void deliver(promise rp, business_reply r) { rp.deliver(std::move(r)); }
-
 /// A signed market call from `from`; `done` gets the accepted task.
 void market_write(project_actor* self, const eth::address& from, eth::bytes data,
                   std::string key, chain::status_done ok, chain::failed fail) {
-  write_request req;
-  req.kind = task_kind::contract;
-  req.from = from.hex();
-  req.to = self->state.cfg.contracts.market.hex();
-  req.data = eth::to_hex(data);
-  req.idempotency_key = std::move(key);
-  chain::write(self, self->state.cfg.chain, std::move(req), std::move(ok), std::move(fail));
+  chain::write(self, self->state.cfg.chain,
+               chain::contract_call(from, self->state.cfg.contracts.market, data, std::move(key)),
+               std::move(ok), std::move(fail));
+}
+
+chain::status_done task_reply(promise rp) {
+  return [rp](const write_status& s) { deliver(rp, ok_reply(chain::task_json(s))); };
+}
+
+chain::failed failure_reply(promise rp) {
+  return [rp](const chain::failure& f) { deliver(rp, chain::reply_of(f)); };
 }
 
 bool has_access(project_actor* self, std::uint64_t id, const std::string& who) {
@@ -259,9 +261,7 @@ void buy(project_actor* self, const business_call& c, const json& body, promise 
             // The contract refuses a second purchase; the client's key makes
             // a retried request one task.
             market_write(self, buyer, self->state.abis->market.function("buy").encode_call({id}),
-                         user_key(c, body),
-                         [rp](const write_status& s) { deliver(rp, ok_reply(chain::task_json(s))); },
-                         [rp](const chain::failure& f) { deliver(rp, chain::reply_of(f)); });
+                         user_key(c, body), task_reply(rp), failure_reply(rp));
           },
           [rp](const chain::failure& f) { deliver(rp, chain::reply_of(f)); });
       },
@@ -295,9 +295,7 @@ void delist(project_actor* self, const business_call& c, const json& body, promi
     if (!rec.value("listed", false))
       return deliver(rp, fail_reply(business_error::conflict, "project " + std::to_string(id) + " is not listed"));
     market_write(self, eth::address::parse(me), self->state.abis->market.function("delist").encode_call({id}),
-                 user_key(c, body),
-                 [rp](const write_status& s) { deliver(rp, ok_reply(chain::task_json(s))); },
-                 [rp](const chain::failure& f) { deliver(rp, chain::reply_of(f)); });
+                 user_key(c, body), task_reply(rp), failure_reply(rp));
   });
 }
 
@@ -314,36 +312,12 @@ void mine(project_actor* self, const business_call& c, const json&, promise rp) 
   });
 }
 
-using op_fn = void (*)(project_actor*, const business_call&, const json&, promise);
-
-struct op_entry {
-  const char* name;
-  bool anonymous_ok;
-  op_fn run;
+const business_op<project_actor> ops[] = {
+  {"project.publish", caller::user, publish},   {"project.list", caller::anyone, list},
+  {"project.get", caller::anyone, get},         {"project.buy", caller::user, buy},
+  {"project.download", caller::user, download}, {"project.delist", caller::user, delist},
+  {"project.mine", caller::user, mine},
 };
-
-const op_entry ops[] = {
-  {"project.publish", false, publish}, {"project.list", true, list},
-  {"project.get", true, get},          {"project.buy", false, buy},
-  {"project.download", false, download}, {"project.delist", false, delist},
-  {"project.mine", false, mine},
-};
-
-caf::result<business_reply> handle(project_actor* self, business_call& c) {
-  business_reply err;
-  auto body = parse_body(c, err);
-  if (!body)
-    return err;
-  for (auto& e : ops) {
-    if (c.op != e.name)
-      continue;
-    if (!e.anonymous_ok && !is_signed_in(c))
-      return fail_reply(business_error::unauthenticated, c.op + " needs a signed-in user");
-    e.run(self, c, *body, self->make_response_promise());
-    return caf::delegated<business_reply>();
-  }
-  return fail_reply(business_error::invalid, "unknown operation " + c.op);
-}
 
 caf::behavior project_behavior(project_actor* self, project_config cfg) {
   self->state.abis = &load_market_abis();
@@ -351,7 +325,7 @@ caf::behavior project_behavior(project_actor* self, project_config cfg) {
   self->state.files = std::make_unique<storage::file_store>(*cfg.db, cfg.max_file_size);
   self->state.cfg = std::move(cfg);
   return {
-    [self](call_atom, business_call& c) { return handle(self, c); },
+    [self](call_atom, business_call& c) { return dispatch<project_actor>(self, c, ops); },
   };
 }
 

@@ -1,7 +1,7 @@
 #include "actors/token_actor.hpp"
 
 #include "actors/business_calls.hpp"
-#include "actors/business_kit.hpp"
+#include "actors/business_ops.hpp"
 #include "protocol/eth/hex.hpp"
 #include "protocol/eth/keccak.hpp"
 #include "protocol/messages.hpp"
@@ -29,22 +29,13 @@ void log(token_actor* self, const std::string& level, const std::string& text) {
     self->state.cfg.log(level, text);
 }
 
-/// Submits a write and answers the caller with the accepted task.
 void write_and_reply(token_actor* self, write_request req, caf::response_promise rp) {
-  chain::write(
-    self, self->state.cfg.chain, std::move(req),
-    [rp](const write_status& s) mutable { rp.deliver(ok_reply(chain::task_json(s))); },
-    [rp](const chain::failure& f) mutable { rp.deliver(chain::reply_of(f)); });
+  chain::write_and_reply(self, self->state.cfg.chain, std::move(req), std::move(rp));
 }
 
 write_request platform_call(token_actor* self, task_kind kind, eth::bytes data, std::string key = {}) {
-  write_request req;
-  req.kind = kind;
-  req.from = self->state.cfg.contracts.platform.hex();
-  req.to = self->state.cfg.contracts.token.hex();
-  req.data = eth::to_hex(data);
-  req.idempotency_key = std::move(key);
-  return req;
+  auto& at = self->state.cfg.contracts;
+  return chain::contract_call(at.platform, at.token, data, std::move(key), kind);
 }
 
 const eth::abi::function_desc& fn(token_actor* self, const char* name) {
@@ -168,15 +159,7 @@ void topup(token_actor* self, const business_call& c, const json& body, caf::res
 
 void user_write(token_actor* self, const business_call& c, const eth::address& from,
                 eth::bytes data, caf::response_promise rp, const json& body) {
-  write_request req;
-  req.kind = task_kind::contract;
-  req.from = from.hex();
-  req.to = self->state.cfg.contracts.token.hex();
-  req.data = eth::to_hex(data);
-  req.idempotency_key = body.value("idempotency_key", std::string());
-  if (!req.idempotency_key.empty())
-    req.idempotency_key = c.user + ":" + req.idempotency_key;
-  write_and_reply(self, std::move(req), rp);
+  write_and_reply(self, chain::contract_call(from, self->state.cfg.contracts.token, data, user_key(c, body)), rp);
 }
 
 void transfer(token_actor* self, const business_call& c, const json& body, caf::response_promise rp) {
@@ -289,62 +272,32 @@ void admin_op(token_actor* self, const business_call& c, const json& body, caf::
     [rp](const business_reply& r) mutable { rp.deliver(r); });
 }
 
-using op_fn = void (*)(token_actor*, const business_call&, const json&, caf::response_promise);
-
 void enroll_op(token_actor* self, const business_call&, const json& body, caf::response_promise rp) {
   enroll(self, body, rp);
 }
 
-/// Who may call what: system only, signed-in users, or admins.
-enum class access_level { system, user, admin };
-
-struct op_entry {
-  const char* name;
-  access_level level;
-  op_fn run;
-};
-
-const op_entry ops[] = {
-  {"token.enroll", access_level::system, enroll_op},
-  {"token.topup", access_level::user, topup},
-  {"token.transfer", access_level::user, transfer},
-  {"token.burn", access_level::user, burn},
-  {"token.balance", access_level::user, balance},
-  {"token.bill", access_level::user, bill},
-  {"token.mint", access_level::admin, admin_op},
-  {"token.pause", access_level::admin, admin_op},
-  {"token.unpause", access_level::admin, admin_op},
-  {"token.freeze", access_level::admin, admin_op},
-  {"token.unfreeze", access_level::admin, admin_op},
-  {"token.forced_transfer", access_level::admin, admin_op},
-};
-
-caf::result<business_reply> handle(token_actor* self, business_call& c) {
-  business_reply err;
-  auto body = parse_body(c, err);
-  if (!body)
-    return err;
-  if (c.op == "token.status") {
-    auto& a = self->state.cfg.contracts;
-    return ok_reply(json{{"token", a.token.hex()}, {"platform", a.platform.hex()},
-                         {"paused", self->state.reads->paused()},
-                         {"provider", self->state.cfg.payments->name()}});
-  }
-  for (auto& e : ops) {
-    if (c.op != e.name)
-      continue;
-    if (e.level == access_level::system && !is_system(c))
-      return fail_reply(business_error::forbidden, c.op + " is for the platform's own actors");
-    if (!is_signed_in(c) && !is_system(c))
-      return fail_reply(business_error::unauthenticated, c.op + " needs a signed-in user");
-    if (e.level == access_level::admin && !is_admin(c))
-      return fail_reply(business_error::forbidden, c.op + " is for admins");
-    // The promise takes the reply over: no value may be returned after it.
-    e.run(self, c, *body, self->make_response_promise());
-    return caf::delegated<business_reply>();
-  }
-  return fail_reply(business_error::invalid, "unknown operation " + c.op);
+void status(token_actor* self, const business_call&, const json&, caf::response_promise rp) {
+  auto& a = self->state.cfg.contracts;
+  deliver(rp, ok_reply(json{{"token", a.token.hex()}, {"platform", a.platform.hex()},
+                            {"paused", self->state.reads->paused()},
+                            {"provider", self->state.cfg.payments->name()}}));
 }
+
+const business_op<token_actor> ops[] = {
+  {"token.status", caller::anyone, status},
+  {"token.enroll", caller::system, enroll_op},
+  {"token.topup", caller::user, topup},
+  {"token.transfer", caller::user, transfer},
+  {"token.burn", caller::user, burn},
+  {"token.balance", caller::user, balance},
+  {"token.bill", caller::user, bill},
+  {"token.mint", caller::admin, admin_op},
+  {"token.pause", caller::admin, admin_op},
+  {"token.unpause", caller::admin, admin_op},
+  {"token.freeze", caller::admin, admin_op},
+  {"token.unfreeze", caller::admin, admin_op},
+  {"token.forced_transfer", caller::admin, admin_op},
+};
 
 caf::behavior token_behavior(token_actor* self, token_config cfg) {
   if (!cfg.db || !cfg.payments)
@@ -353,7 +306,7 @@ caf::behavior token_behavior(token_actor* self, token_config cfg) {
   self->state.reads = std::make_unique<storage::read_model>(*cfg.db);
   self->state.cfg = std::move(cfg);
   return {
-    [self](call_atom, business_call& c) { return handle(self, c); },
+    [self](call_atom, business_call& c) { return dispatch<token_actor>(self, c, ops); },
   };
 }
 

@@ -107,6 +107,13 @@ TEST_P(BusinessFixture, TwoUsersTradeAProjectAndADemand) {
   EXPECT_EQ(counted.value("downloads", 0), 1) << counted.dump();
   EXPECT_EQ(counted.value("buyers", 0), 1) << counted.dump();
 
+  // Only the seller delists; a buyer keeps the file afterwards.
+  EXPECT_EQ(call("bob", "project.delist", {{"id", id}}).error, business_error::forbidden);
+  settle(ok("alice", "project.delist", {{"id", id}}));
+  EXPECT_FALSE(listed_to(*this, "bob", id));
+  EXPECT_EQ(call("alice", "project.delist", {{"id", id}}).error, business_error::conflict);
+  EXPECT_EQ(base64_decode(ok("bob", "project.download", {{"id", id}}).value("content_base64", "")), file_bytes);
+
   // B publishes demand D; A answers; B awards A.
   settle(ok("bob", "demand.publish", demand_body(100, 60)));
   auto demands = ok("", "demand.list")["demands"];

@@ -24,12 +24,9 @@ public:
   // Everyone registered; alice and bob topped up with 100 PET; alice has
   // published demand 1 (bounty 40, an hour to go).
   static void deploy(test::chain& c) {
-    token_.emplace(c.deploy(platform, eth::load_contract_artifact("PetToken")));
-    board_.emplace(c.deploy(platform, eth::load_contract_artifact("DemandBoard"),
-                            {token_->address()}));
-    token_->send(platform, "setMarket", {board_->address(), true});
-    for (auto* k : {&alice, &bob, &carol})
-      token_->send(platform, "register", {k->address()});
+    auto [token, board] = test::deploy_token_and_market(c, platform, "DemandBoard", {&alice, &bob, &carol});
+    token_.emplace(std::move(token));
+    board_.emplace(std::move(board));
     token_->send(platform, "mint", {alice.address(), 100u, tag32("pay-alice")});
     token_->send(platform, "mint", {bob.address(), 100u, tag32("pay-bob")});
     expiry_ = c.timestamp() + 3600;

@@ -23,12 +23,9 @@ public:
   // Everyone registered; bob and carol hold 100 PET; alice has published
   // project 1 (price 30, friends only).
   static void deploy(test::chain& c) {
-    token_.emplace(c.deploy(platform, eth::load_contract_artifact("PetToken")));
-    market_.emplace(c.deploy(platform, eth::load_contract_artifact("ProjectMarket"),
-                             {token_->address()}));
-    token_->send(platform, "setMarket", {market_->address(), true});
-    for (auto* k : {&alice, &bob, &carol})
-      token_->send(platform, "register", {k->address()});
+    auto [token, market] = test::deploy_token_and_market(c, platform, "ProjectMarket", {&alice, &bob, &carol});
+    token_.emplace(std::move(token));
+    market_.emplace(std::move(market));
     token_->send(platform, "mint", {bob.address(), 100u, tag32("pay-bob")});
     token_->send(platform, "mint", {carol.address(), 100u, tag32("pay-carol")});
     market_->send(alice, "publish",

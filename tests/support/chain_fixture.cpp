@@ -247,4 +247,15 @@ eth::hash256 tag32(std::string_view tag) {
   return eth::keccak256(tag);
 }
 
+std::pair<contract, contract> deploy_token_and_market(chain& c, const eth::private_key& platform,
+                                                      const std::string& market,
+                                                      std::initializer_list<const eth::private_key*> members) {
+  auto token = c.deploy(platform, eth::load_contract_artifact("PetToken"));
+  auto m = c.deploy(platform, eth::load_contract_artifact(market), {token.address()});
+  token.send(platform, "setMarket", {m.address(), true});
+  for (auto* k : members)
+    token.send(platform, "register", {k->address()});
+  return {std::move(token), std::move(m)};
+}
+
 } // namespace petrade::test

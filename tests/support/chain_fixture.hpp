@@ -129,6 +129,14 @@ private:
 /// Base of a suite that deploys once on a one-node devnet: Derived::deploy()
 /// runs in SetUpTestSuite, and after each test the chain goes back to the
 /// state deploy() left, so tests stay independent at the cost of one revert.
+
+/// PetToken and a market contract (`market`: ProjectMarket or DemandBoard)
+/// deployed by `platform`, the market allowed to move tokens and every key in
+/// `members` registered. Returns {token, market}.
+std::pair<contract, contract> deploy_token_and_market(chain& c, const eth::private_key& platform,
+                                                      const std::string& market,
+                                                      std::initializer_list<const eth::private_key*> members);
+
 template <class Derived>
 class deployed_once : public ::testing::Test {
 protected:
