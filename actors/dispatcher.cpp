@@ -1,5 +1,6 @@
 #include "actors/dispatcher.hpp"
 
+#include "actors/dispatch_stats.hpp"
 #include "actors/strategy.hpp"
 #include "protocol/eth/hex.hpp"
 #include "protocol/eth/transaction.hpp"
@@ -37,16 +38,25 @@ struct dispatcher_state {
   std::unordered_map<std::uint32_t, node_state> states;
   // By the dispatcher's own key, not the client's task id: many clients
   // submit, and their ids need not be unique across them.
-  std::unordered_map<std::uint64_t, caf::response_promise> waiting;
+  struct waiter {
+    caf::response_promise reply;
+    task_kind kind = task_kind::read;   // for the kind/outcome tally
+  };
+  std::unordered_map<std::uint64_t, waiter> waiting;
   std::uint64_t next_key = 1;
   struct attempt {
     std::uint32_t node = 0;
     queued_task task;
+    std::chrono::steady_clock::time_point started;   // for the latency histogram
   };
   std::unordered_map<std::uint64_t, attempt> running;   // in flight, by key
   bool drain_scheduled = false;
   bool have_zones = false;
   std::map<std::string, std::uint64_t> counters;
+  // Per node id; kept when a node actor dies so the histogram (a Prometheus
+  // counter family) never goes backwards across restarts.
+  std::map<std::uint32_t, latency_histogram> latency;
+  task_tally tally;
 
   static inline const char* name = "dispatcher";
 
@@ -87,7 +97,8 @@ void finish(dispatcher_actor* self, std::uint64_t id, task_result r) {
   if (it == st.waiting.end())
     return;
   ++st.counters[r.ok() ? "ok" : r.error == task_error::rpc ? "rpc_error" : "failed"];
-  it->second.deliver(std::move(r));
+  st.tally.add(it->second.kind, r.error);
+  it->second.reply.deliver(std::move(r));
   st.waiting.erase(it);
 }
 
@@ -125,6 +136,8 @@ bool end_attempt(dispatcher_actor* self, std::uint64_t id, std::uint32_t node) {
   auto it = st.running.find(id);
   if (it == st.running.end() || it->second.node != node)
     return false;
+  std::chrono::duration<double> took = std::chrono::steady_clock::now() - it->second.started;
+  st.latency[node].observe(took.count());
   st.running.erase(it);
   if (st.nodes.count(node) && st.nodes[node].inflight > 0)
     --st.nodes[node].inflight;
@@ -138,7 +151,7 @@ void run_on_node(dispatcher_actor* self, queued_task t, std::uint32_t node) {
   ++slot.inflight;
   ++t.attempts;
   ++st.counters["dispatched_" + std::string(to_string(t.task.kind))];
-  st.running[t.key] = {node, t};
+  st.running[t.key] = {node, t, std::chrono::steady_clock::now()};
   self->request(slot.handle, st.cfg.node_timeout, execute_atom_v, t.task)
     .then(
       [self, t, node](task_result r) mutable {
@@ -195,6 +208,15 @@ std::string status_json(const dispatcher_state& st) {
   j["waiting"] = st.waiting.size();
   for (auto& [k, v] : st.counters)
     j["counters"][k] = v;
+  for (auto& [id, h] : st.latency)
+    j["latency"][std::to_string(id)] = {{"buckets", h.bounds},
+                                        {"counts", h.cumulative},
+                                        {"sum", h.sum},
+                                        {"count", h.count}};
+  for (std::size_t k = 0; k < task_kind_count; ++k)
+    for (std::size_t o = 0; o < task_outcome_count; ++o)
+      j["tasks"][to_string(static_cast<task_kind>(k))][to_string(static_cast<task_outcome>(o))]
+        = st.tally.n[k][o];
   return j.dump();
 }
 
@@ -235,6 +257,7 @@ caf::behavior dispatcher_behavior(dispatcher_actor* self, dispatcher_config cfg)
       refused.id = t.id;
       if (auto why = validate_task(t, st.cfg.chain_id); !why.empty()) {
         ++st.counters["invalid"];
+        st.tally.add(t.kind, task_error::invalid);
         refused.error = task_error::invalid;
         refused.message = why;
         return refused;
@@ -246,19 +269,21 @@ caf::behavior dispatcher_behavior(dispatcher_actor* self, dispatcher_config cfg)
       auto kind = t.kind;
       if (!st.queues.push(std::move(q))) {
         ++st.counters["busy"];
+        st.tally.add(kind, task_error::busy);
         refused.error = task_error::busy;
         refused.message = std::string(to_string(kind)) + " mailbox is full ("
                           + std::to_string(st.queues.capacity(kind)) + " tasks); retry later";
         return refused;
       }
       auto rp = self->make_response_promise<task_result>();
-      st.waiting.emplace(key, rp);
+      st.waiting.emplace(key, dispatcher_state::waiter{rp, kind});
       schedule_drain(self);
       return rp;
     },
     [self](attach_atom, std::uint32_t node, caf::actor handle) {
       self->monitor(handle);
       self->state.nodes[node].handle = std::move(handle);
+      self->state.latency[node];   // its histogram shows (empty) from the start
       schedule_drain(self);
     },
     [self](zones_atom, zone_map& zones, std::vector<node_state>& states) {

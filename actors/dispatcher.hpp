@@ -6,7 +6,12 @@
 //   (submit_atom, task)                      -> task_result (errors included)
 //   (attach_atom, uint32_t node, actor)      a node actor joins
 //   (zones_atom, zone_map, vector<node_state>) from the supervisor
-//   (status_atom)                            -> std::string (JSON)
+//   (status_atom)                            -> std::string (JSON): strategy,
+//       paused, mailboxes {kind: {depth, capacity}}, inflight {node id: n},
+//       waiting, counters {name: n}, and for /metrics
+//       latency {node id: {buckets: [le seconds], counts: [cumulative],
+//       sum, count}} of attempts ended (answered or failed) per node, and
+//       tasks {kind: {ok|rpc_error|unreachable|busy|invalid: n}} answered.
 //
 // A failed read or write (node unreachable, timeout, actor gone) is tried on
 // another node, up to `max_attempts`; a write is the same signed bytes every

@@ -113,6 +113,7 @@ void accept_one(actor* self, sender_lane& lane, pending_write& p) {
   auto rec = st.journal->get(res.id);
   auto tr = track(*rec, st.cfg.chain_id);
   tr.since = self->clock().now();
+  st.counts.moved(std::nullopt, tr.state);
   st.tracked.emplace(res.id, std::move(tr));
   p.reply.deliver(status_of(self, res.id));
   broadcast(self, res.id);
@@ -286,6 +287,9 @@ caf::behavior behavior(actor* self, tx_manager_config cfg,
       return account.checksummed();
     },
     [self](submit_atom, write_request& req) { return submit(self, req); },
+    [self](status_atom) {
+      return self->state.counts.summary(self->state.cfg.confirmations).dump();
+    },
     [self](status_atom, std::uint64_t id) { return status_of(self, id); },
     [self](wait_atom, std::uint64_t id) -> caf::result<write_status> {
       auto now = status_of(self, id);
@@ -344,8 +348,14 @@ void read(actor* self, const std::string& method, const json& params, reply_fn d
 
 std::optional<storage::task_record> move(actor* self, std::uint64_t id, storage::task_state to,
                                          const storage::state_change& change) {
+  // Callers update the tracked copy after the move: it holds the state left.
+  auto tr = self->state.tracked.find(id);
+  std::optional<storage::task_state> from;
+  if (tr != self->state.tracked.end())
+    from = tr->second.state;
   try {
     auto rec = self->state.journal->update_state(id, to, change);
+    self->state.counts.moved(from, to);
     if (settled(to))
       wake_waiters(self, id);
     return rec;

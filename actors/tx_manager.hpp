@@ -14,6 +14,14 @@
 //       journalled ("accepted"), or "rejected" with the reason (nothing
 //       journalled). The same idempotency key answers the existing task.
 //   (status_atom, uint64_t task_id) -> write_status
+//   (status_atom) -> string, a JSON summary for /metrics, counted as tasks
+//       move (no journal scan): {"pending": accepted + sent + replaced,
+//       "by_state": {"accepted": n, "sent": n, "mined": n, "confirmed": n,
+//       "failed": n, "replaced": n}, "replaced": replacements signed,
+//       "rebroadcast": stuck transactions re-sent, "confirmations": configured,
+//       "mined": moves into mined, "confirmed": n, "failed": n}. Open states
+//       are the tasks in them now; confirmed, failed and the totals count
+//       since this actor started.
 //   (wait_atom, uint64_t task_id) -> write_status once the task is mined,
 //       confirmed or failed (at once if it already is, or is unknown).
 //

@@ -13,6 +13,7 @@
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <deque>
 #include <map>
 #include <memory>
@@ -60,6 +61,51 @@ struct tracked_tx {
   eth::hash256 block_hash{};
 };
 
+/// The numbers behind (status_atom) -> summary, kept as tasks move so a
+/// /metrics scrape costs no journal reads. Open states count the tasks in
+/// them now; confirmed and failed count the tasks that ended there since
+/// this actor started (older ones are only in the journal).
+struct tx_counts {
+  std::array<std::uint64_t, 6> by_state{};   // indexed by storage::task_state
+  std::uint64_t replaced = 0;      // replacements signed
+  std::uint64_t rebroadcast = 0;   // stuck transactions sent again unchanged
+  std::uint64_t mined = 0;         // moves into mined; a reorg can count a task twice
+
+  std::uint64_t& in(storage::task_state s) { return by_state[static_cast<std::size_t>(s)]; }
+  std::uint64_t in(storage::task_state s) const {
+    return by_state[static_cast<std::size_t>(s)];
+  }
+  /// A task moved from `from` (nullopt: it was not being followed) to `to`.
+  void moved(std::optional<storage::task_state> from, storage::task_state to) {
+    using storage::task_state;
+    // sent -> sent (a re-broadcast) and mined -> mined (a reorg into another
+    // block) leave the per-state counts as they are.
+    if (from != to) {
+      if (from && in(*from) > 0)
+        --in(*from);
+      ++in(to);
+    }
+    if (to == task_state::replaced)   // replaced -> replaced is one more replacement
+      ++replaced;
+    if (to == task_state::mined && from != task_state::mined)
+      ++mined;
+  }
+  nlohmann::json summary(std::uint32_t confirmations) const {
+    using storage::task_state;
+    nlohmann::json j;
+    j["pending"] = in(task_state::accepted) + in(task_state::sent) + in(task_state::replaced);
+    for (std::size_t i = 0; i < by_state.size(); ++i)
+      j["by_state"][storage::to_string(static_cast<task_state>(i))] = by_state[i];
+    j["replaced"] = replaced;
+    j["rebroadcast"] = rebroadcast;
+    j["confirmations"] = confirmations;
+    j["mined"] = mined;
+    j["confirmed"] = in(task_state::confirmed);
+    j["failed"] = in(task_state::failed);
+    return j;
+  }
+};
+
 struct state {
   tx_manager_config cfg;
   std::shared_ptr<storage::database> owned_db;   // when opened from db_path
@@ -75,6 +121,7 @@ struct state {
   bool drain_scheduled = false;
   /// Clients waiting for a task to settle (mined, confirmed or failed).
   std::multimap<std::uint64_t, caf::response_promise> waiters;
+  tx_counts counts;
 
   static inline const char* name = "tx_manager";
 };

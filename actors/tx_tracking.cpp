@@ -264,6 +264,7 @@ void unstick(actor* self, std::uint64_t id) {
     log(self, "info", "task " + std::to_string(id) + " stuck: replaced by "
                         + eth::to_hex(tr->hashes.back()) + " with higher fees");
   } else {
+    ++st.counts.rebroadcast;
     log(self, "info", "task " + std::to_string(id) + " stuck: re-broadcasting");
   }
   broadcast(self, id);
@@ -380,6 +381,7 @@ void recover(actor* self) {
     tr.since = self->clock().now();
     auto id = rec.id;
     auto state = rec.state;
+    st.counts.moved(std::nullopt, state);
     st.tracked.emplace(id, std::move(tr));
     ++n;
     if (state != task_state::mined)   // mined ones: the first poll re-reads the receipt

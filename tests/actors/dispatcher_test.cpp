@@ -3,6 +3,7 @@
 // node actors here are stand-ins that answer at once; what is under test is
 // the dispatcher.
 #include "actors/dispatcher.hpp"
+#include "actors/dispatch_stats.hpp"
 #include "protocol/eth/hex.hpp"
 #include "protocol/eth/transaction.hpp"
 #include "protocol/messages.hpp"
@@ -30,7 +31,8 @@ struct executed {
 };
 using exec_log = std::shared_ptr<std::vector<executed>>;
 
-// A node that answers every task at once, or fails as unreachable.
+// A node that answers every task at once, or fails as unreachable; it
+// answers eth_getCode with a JSON-RPC error.
 caf::behavior stand_in_node(caf::event_based_actor*, std::uint32_t id, exec_log log,
                             bool reachable) {
   return {
@@ -41,6 +43,10 @@ caf::behavior stand_in_node(caf::event_based_actor*, std::uint32_t id, exec_log 
       if (!reachable) {
         r.error = task_error::unreachable;
         r.message = "connection refused";
+      } else if (t.method == "eth_getCode") {
+        r.error = task_error::rpc;
+        r.code = -32000;
+        r.message = "header not found";
       } else {
         r.result = "\"0x1\"";
       }
@@ -90,6 +96,17 @@ protected:
         out->push_back(std::move(r));
       });
     });
+  }
+
+  // The dispatcher's (status_atom) answer, parsed.
+  nlohmann::json status() {
+    auto out = std::make_shared<std::string>();
+    auto d = dispatcher;
+    sys.spawn([d, out](caf::event_based_actor* client) {
+      client->request(d, caf::infinite, status_atom_v).then([out](std::string s) { *out = s; });
+    });
+    sched.run();
+    return nlohmann::json::parse(*out);
   }
 
   // Runs everything and returns the answers so far.
@@ -308,6 +325,78 @@ TEST_F(DispatcherTest, ANodeActorThatDiesHasItsTasksRetriedElsewhere) {
     EXPECT_TRUE(x.ok()) << x.message;
     EXPECT_EQ(x.node, 1u);
   }
+}
+
+TEST(LatencyHistogram, CountsCumulativelyWithInclusiveUpperBounds) {
+  latency_histogram h;
+  h.observe(0.003);
+  h.observe(0.005);   // on a bound: counted in it (Prometheus "le")
+  h.observe(20);      // past the last bound: only in count (+Inf)
+  EXPECT_EQ(h.count, 3u);
+  EXPECT_DOUBLE_EQ(h.sum, 20.008);
+  for (std::size_t i = 0; i < h.bounds.size(); ++i) {
+    auto expected = h.bounds[i] < 0.005 ? 0u : 2u;
+    EXPECT_EQ(h.cumulative[i], expected) << "le=" << h.bounds[i];
+  }
+}
+
+TEST_F(DispatcherTest, StatusCountsAttemptsPerNodeAndTasksByKindAndOutcome) {
+  dispatcher_config c;
+  c.strategy = "round_robin";
+  c.queues.capacity = {4, 4, 4, 1};
+  start(c);
+  add_node(0, false);
+  add_node(1, true);
+  auto before = status();
+  // Keys that existed before stay as they were.
+  for (auto key : {"strategy", "paused", "mailboxes", "inflight", "waiting"})
+    EXPECT_TRUE(before.contains(key)) << key;
+  EXPECT_EQ(before["latency"]["0"]["count"], 0);   // shown from attach on
+  EXPECT_EQ(before["latency"]["1"]["count"], 0);
+  EXPECT_EQ(before["tasks"]["read"]["ok"], 0);
+  EXPECT_EQ(before["tasks"].size(), task_kind_count);
+  EXPECT_EQ(before["tasks"]["contract"].size(), task_outcome_count);
+
+  submit(write(1, task_kind::contract, 0));
+  submit(write(2, task_kind::contract, 1));   // the mailbox holds one: busy
+  auto sneaky = read(3);
+  sneaky.method = "eth_sendRawTransaction";
+  submit(sneaky);                             // invalid
+  sched.run();
+  zones({{0, zone::I, 0.1, true, 10}, {1, zone::I, 0.1, true, 10}});
+  submit(read(4));
+  auto code = read(5);
+  code.method = "eth_getCode";
+  submit(code);                               // rpc_error on node 1
+  auto r = settle();
+  ASSERT_EQ(r.size(), 5u);
+
+  auto after = status();
+  auto& tasks = after["tasks"];
+  EXPECT_EQ(tasks["contract"]["ok"], 1);
+  EXPECT_EQ(tasks["contract"]["busy"], 1);
+  EXPECT_EQ(tasks["read"]["invalid"], 1);
+  EXPECT_EQ(tasks["read"]["ok"], 1);
+  EXPECT_EQ(tasks["read"]["rpc_error"], 1);
+  EXPECT_EQ(tasks["deploy"]["ok"], 0);
+  // Every attempt ended on some node: the unreachable one too.
+  std::uint64_t attempts = 0;
+  for (auto& x : r)
+    attempts += x.attempts;
+  const auto& latency = after["latency"];
+  std::uint64_t counted = 0;
+  for (auto& [node, h] : latency.items()) {
+    ASSERT_EQ(h["buckets"].size(), h["counts"].size()) << node;
+    ASSERT_EQ(h["buckets"].size(), latency_histogram::bounds.size());
+    for (std::size_t i = 1; i < h["counts"].size(); ++i)
+      EXPECT_LE(h["counts"][i - 1].get<std::uint64_t>(), h["counts"][i].get<std::uint64_t>());
+    EXPECT_LE(h["counts"].back().get<std::uint64_t>(), h["count"].get<std::uint64_t>());
+    EXPECT_GE(h["sum"].get<double>(), 0.0);
+    counted += h["count"].get<std::uint64_t>();
+  }
+  EXPECT_EQ(counted, attempts);
+  EXPECT_GE(latency["0"]["count"].get<std::uint64_t>(), 1u);   // the refused attempts
+  EXPECT_EQ(latency["1"]["count"], 3);   // the three answers came from node 1
 }
 
 } // namespace

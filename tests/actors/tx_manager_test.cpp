@@ -116,6 +116,17 @@ protected:
     return *out;
   }
 
+  // The (status_atom) summary, parsed.
+  json summary() {
+    auto out = std::make_shared<std::string>();
+    auto t = txm;
+    sys.spawn([=](caf::event_based_actor* client) {
+      client->request(t, caf::infinite, status_atom_v).then([out](std::string s) { *out = s; });
+    });
+    sched.run();
+    return json::parse(*out);
+  }
+
   write_status submit_transfer() {
     write_request r;
     r.kind = task_kind::account;
@@ -208,6 +219,11 @@ TEST_F(TxManagerUnit, ReorgReopensAMinedTaskUntilItIsDeepEnough) {
   chain->head = 9;
   pass(1000ms);
   EXPECT_EQ(ask(status_atom_v, ack.task_id).state, "confirmed");
+  auto sum = summary();   // mined twice (before and after the reorg), confirmed once
+  EXPECT_EQ(sum["mined"], 2);
+  EXPECT_EQ(sum["confirmed"], 1);
+  EXPECT_EQ(sum["pending"], 0);
+  EXPECT_EQ(sum["by_state"]["mined"], 0);
 }
 
 TEST_F(TxManagerUnit, RevertedTransactionFailsWithDecodedReason) {
@@ -270,6 +286,64 @@ TEST_F(TxManagerUnit, KeysAreCheckedAndNeverEchoed) {
   EXPECT_NE(message, "accepted");
   EXPECT_EQ(message.find(secret.substr(2)), std::string::npos) << message;
   EXPECT_EQ(ask(status_atom_v, std::uint64_t{42}).state, "unknown");
+}
+
+TEST_F(TxManagerUnit, SummaryCountsFollowTheTasksAsTheyMove) {
+  start();
+  auto idle = summary();
+  EXPECT_EQ(idle["pending"], 0);
+  EXPECT_EQ(idle["confirmations"], 1);
+  EXPECT_EQ(idle["by_state"].size(), 6u);
+  auto a = submit_transfer();
+  auto b = submit_transfer();
+  ASSERT_EQ(b.state, "accepted") << b.error;
+  auto s = summary();
+  EXPECT_EQ(s["pending"], 2);
+  EXPECT_EQ(s["by_state"]["sent"], 2);
+  EXPECT_EQ(s["by_state"]["accepted"], 0);
+
+  mine(b.tx_hash, 4, 1, "0x0");   // b reverts
+  pass(1000ms);
+  s = summary();
+  EXPECT_EQ(s["failed"], 1);
+  EXPECT_EQ(s["by_state"]["failed"], 1);
+  EXPECT_EQ(s["by_state"]["mined"], 0);
+  EXPECT_EQ(s["mined"], 1);
+  EXPECT_EQ(s["pending"], 1);
+
+  pass(10500ms);   // a is stuck: re-broadcast ...
+  EXPECT_EQ(summary()["rebroadcast"], 1);
+  pass(10500ms);   // ... then replaced, and the replacement sent
+  s = summary();
+  EXPECT_EQ(s["replaced"], 1);
+  EXPECT_EQ(s["by_state"]["sent"], 1);
+  EXPECT_EQ(s["pending"], 1);
+
+  ASSERT_EQ(chain->sent.size(), 4u);
+  auto after = eth::transaction::decode(eth::from_hex(chain->sent.back()));
+  mine(eth::to_hex(after.hash()), 7, 2);
+  pass(500ms);
+  ASSERT_EQ(ask(status_atom_v, a.task_id).state, "confirmed");
+  s = summary();
+  EXPECT_EQ(s["pending"], 0);
+  EXPECT_EQ(s["mined"], 2);
+  EXPECT_EQ(s["confirmed"], 1);
+  EXPECT_EQ(s["failed"], 1);
+  for (auto open : {"accepted", "sent", "replaced", "mined"})
+    EXPECT_EQ(s["by_state"][open], 0) << open;
+}
+
+TEST_F(TxManagerUnit, SummaryCountsOpenTasksTakenOverFromTheJournal) {
+  start(3);
+  submit_transfer();
+  submit_transfer();
+  self->send_exit(txm, caf::exit_reason::user_shutdown);
+  sched.run();
+  start(3);   // a restart: the journal's two open tasks are followed again
+  auto s = summary();
+  EXPECT_EQ(s["pending"], 2);
+  EXPECT_EQ(s["by_state"]["sent"], 2);
+  EXPECT_EQ(s["confirmations"], 3);
 }
 
 } // namespace
