@@ -117,7 +117,8 @@ void settle(platform_config& cfg, const std::string& origin) {
   }
 }
 
-platform_config load_platform_config(const std::string& path, worker_settings* worker) {
+platform_config load_platform_config(const std::string& path, worker_settings* worker,
+                                     const std::vector<std::string>& other_sections) {
   auto doc = config_section::read_file(path);
   config_section top(doc, path, "");
   platform_config cfg;
@@ -165,6 +166,9 @@ platform_config load_platform_config(const std::string& path, worker_settings* w
       cfg.control_port = static_cast<unsigned short>(*v);
     c->finish();
   }
+  for (auto& other : other_sections)   // read by their own layers
+    if (top.has(other))
+      top.raw(other);
   top.finish();
   settle(cfg, path);
   return cfg;

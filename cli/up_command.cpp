@@ -9,6 +9,7 @@
 #include "actors/platform_config.hpp"
 #include "actors/strategy.hpp"
 #include "devnet/devnet.hpp"
+#include "gateway/gateway.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -22,7 +23,7 @@ namespace {
 constexpr const char* help = R"(usage: petrade up [--config FILE] [--nodes N] [--base-port P] [--cpu-quota CORES]
                   [--external URL[,SUBMIT_URL]]... [--strategy NAME]
                   [--control-port PORT] [--probe-interval-ms MS] [--log-format text|json]
-                  [--journal DIR]
+                  [--journal DIR] [--http-port PORT]
 
 Starts the platform: the embedded anvil devnet or the external JSON-RPC
 endpoints given with --external (or the config file's "nodes"), one
@@ -34,7 +35,8 @@ before they are acknowledged, and a restart finishes what was acknowledged.
 Strategies: round_robin, least_inflight, p2c, thesis, state_feedback (default).
 The config file (config/petrade.json documents every key) sets the devnet,
 the state-feedback weights and limits, the dispatcher and the supervisor;
-flags override it.
+flags override it. With a "gateway" section (or --http-port) the HTTP
+gateway serves the web app, the REST API, /rpc and /metrics.
 )";
 
 void log_line(const std::string& level, const std::string& component, const std::string& text) {
@@ -46,6 +48,7 @@ void log_line(const std::string& level, const std::string& component, const std:
 int up_command(const args& a) {
   platform_config cfg;
   cfg.control_port = 7545;
+  std::optional<gateway::gateway_config> web;
   std::string origin = "command line";
   option_parser p("petrade up", a);
   // Devnet flags apply to the embedded devnet, created on first use.
@@ -60,7 +63,8 @@ int up_command(const args& a) {
       return 0;
     } else if (p.is("--config")) {
       origin = p.value();
-      cfg = load_platform_config(origin);
+      cfg = load_platform_config(origin, nullptr, {"gateway"});
+      web = gateway::load_gateway_config(origin);
     } else if (p.is("--nodes")) {
       net().nodes = static_cast<int>(p.integer(1, 16));
     } else if (p.is("--base-port")) {
@@ -89,6 +93,10 @@ int up_command(const args& a) {
       }
     } else if (p.is("--journal")) {
       cfg.db_path = p.value();
+    } else if (p.is("--http-port")) {
+      if (!web)
+        web = gateway::gateway_config{};
+      web->server.port = static_cast<unsigned short>(p.integer(0, 65535));
     } else if (p.is("--control-port")) {
       cfg.control_port = static_cast<unsigned short>(p.integer(1024, 65535));
     } else if (p.is("--log-format")) {
@@ -120,9 +128,21 @@ int up_command(const args& a) {
   auto urls = plat.node_urls();
   for (std::size_t i = 0; i < urls.size(); ++i)
     std::cout << "  node" << i << "  " << urls[i] << "\n";
+  std::unique_ptr<gateway::gateway> http;
+  if (web) {
+    gateway::actor_handles actors{plat.business(), plat.tx_manager(), plat.dispatcher(), plat.supervisor()};
+    http = std::make_unique<gateway::gateway>(
+      plat.system(), actors, *web,
+      [](const std::string& level, const std::string& text, const std::string& id) {
+        log::line(level, "gateway", text, id);
+      });
+    std::cout << "  web app, REST API, /rpc and /metrics on " << http->base_url() << "\n";
+  }
   std::cout << "'petrade status' shows zones and load; Ctrl-C stops everything." << std::endl;
 
   log_line("info", "platform", "stopping on " + wait_for_stop_signal());
+  if (http)
+    http->stop();   // first: no request may reach actors that are going away
   plat.stop();
   return 0;
 }
