@@ -63,10 +63,11 @@ namespace {
 void tick(std::shared_ptr<gateway_context> ctx, std::shared_ptr<cluster_feed> feed,
           std::chrono::milliseconds interval);
 
+/// The next tick after `delay`; ticks after it come every `interval`.
 void schedule(std::shared_ptr<gateway_context> ctx, std::shared_ptr<cluster_feed> feed,
-              std::chrono::milliseconds interval) {
-  ctx->bridge.system().spawn([ctx, feed, interval](caf::event_based_actor* self) {
-    self->delayed_send(self, interval, tick_atom_v);
+              std::chrono::milliseconds delay, std::chrono::milliseconds interval) {
+  ctx->bridge.system().spawn([ctx, feed, delay, interval](caf::event_based_actor* self) {
+    self->delayed_send(self, delay, tick_atom_v);
     return caf::behavior{[=](tick_atom) {
       tick(ctx, feed, interval);
       self->quit();
@@ -84,7 +85,7 @@ void tick(std::shared_ptr<gateway_context> ctx, std::shared_ptr<cluster_feed> fe
       feed->ticking = false;
       return;
     }
-    schedule(ctx, feed, interval);
+    schedule(ctx, feed, interval, interval);
   };
   gather(ctx, false, publish, [ctx, feed, interval](std::string) {
     std::lock_guard lock{feed->mutex};
@@ -92,7 +93,7 @@ void tick(std::shared_ptr<gateway_context> ctx, std::shared_ptr<cluster_feed> fe
       feed->ticking = false;
       return;
     }
-    schedule(ctx, feed, interval);
+    schedule(ctx, feed, interval, interval);
   });
 }
 
@@ -132,7 +133,7 @@ std::shared_ptr<cluster_feed> add_cluster_routes(router& r, std::shared_ptr<gate
       feed->sinks.push_back(sink);
       if (!feed->ticking) {
         feed->ticking = true;
-        schedule(ctx, feed, std::chrono::milliseconds(1));
+        schedule(ctx, feed, std::chrono::milliseconds(1), interval);
       }
     });
   });

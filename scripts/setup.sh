@@ -10,6 +10,7 @@ DEBIAN_PACKAGES=(
   g++ cmake ninja-build ccache pkg-config git
   libcaf-dev libboost-dev nlohmann-json3-dev librocksdb-dev libssl-dev
   libsecp256k1-dev libcrypto++-dev libgtest-dev libgmock-dev
+  chromium openssl
 )
 
 log() { printf '[setup] %s\n' "$*" >&2; }
@@ -47,6 +48,24 @@ ensure_npm_tools() {
   touch "$stamp"
 }
 
+# The web app: vite and playwright-core pinned in web/package-lock.json,
+# built into web/dist (served by the gateway) when a source is newer.
+ensure_web_app() {
+  local web="$PETRADE_ROOT/web"
+  local stamp="$web/node_modules/.petrade-stamp"
+  if [ ! -f "$stamp" ] || [ "$web/package-lock.json" -nt "$stamp" ]; then
+    log "installing the web app's pinned packages with npm"
+    (cd "$web" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    touch "$stamp"
+  fi
+  local built="$web/dist/index.html"
+  if [ ! -f "$built" ] || [ -n "$(find "$web/src" "$web/index.html" "$web/vite.config.js" \
+                                   "$web/package-lock.json" -newer "$built" -print -quit)" ]; then
+    log "building the web app into web/dist"
+    (cd "$web" && npm run --silent build >/dev/null)
+  fi
+}
+
 build_petrade() {
   if [ ! -f "$BUILD_DIR/build.ninja" ]; then
     log "configuring $BUILD_DIR"
@@ -58,5 +77,6 @@ build_petrade() {
 setup_all() {
   ensure_debian_packages
   ensure_npm_tools
+  ensure_web_app
   build_petrade "$@"
 }
