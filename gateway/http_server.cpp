@@ -393,16 +393,16 @@ void http_server::stop() {
     beast::error_code ignored;
     d.acceptor.close(ignored);
   });
-  std::vector<std::shared_ptr<connection_base>> open;
-  {
+  auto open_connections = [&d] {
+    std::vector<std::shared_ptr<connection_base>> open;
     std::lock_guard lock{d.mutex};
     for (auto& [raw, weak] : d.connections)
       if (auto c = weak.lock())
         open.push_back(std::move(c));
-  }
-  for (auto& c : open)
+    return open;
+  };
+  for (auto& c : open_connections())
     c->close_when_idle();
-  open.clear();
   auto deadline = std::chrono::steady_clock::now() + d.cfg.shutdown_grace;
   while (std::chrono::steady_clock::now() < deadline) {
     {
@@ -418,15 +418,8 @@ void http_server::stop() {
       t.join();
   // Connections past the grace period are closed now, and their aborted
   // operations run once so that nothing keeps the server alive.
-  {
-    std::lock_guard lock{d.mutex};
-    for (auto& [raw, weak] : d.connections)
-      if (auto c = weak.lock())
-        open.push_back(std::move(c));
-  }
-  for (auto& c : open)
+  for (auto& c : open_connections())
     c->force_close();
-  open.clear();
   d.ioc.restart();
   d.ioc.poll();
 }

@@ -1,5 +1,7 @@
 #include "gateway/router.hpp"
 
+#include "protocol/eth/hex.hpp"
+
 namespace petrade::gateway {
 
 namespace {
@@ -25,16 +27,6 @@ bool is_capture(const std::string& seg) {
   return seg.size() > 2 && seg.front() == '{' && seg.back() == '}';
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 } // namespace
 
 std::string url_decode(const std::string& s) {
@@ -42,8 +34,8 @@ std::string url_decode(const std::string& s) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '+') {
       out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() && hex_digit(s[i + 1]) >= 0 && hex_digit(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex_digit(s[i + 1]) * 16 + hex_digit(s[i + 2]));
+    } else if (s[i] == '%' && i + 2 < s.size() && eth::nibble(s[i + 1]) >= 0 && eth::nibble(s[i + 2]) >= 0) {
+      out += static_cast<char>(eth::nibble(s[i + 1]) * 16 + eth::nibble(s[i + 2]));
       i += 2;
     } else {
       out += s[i];

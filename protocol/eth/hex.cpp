@@ -2,8 +2,6 @@
 
 namespace petrade::eth {
 
-namespace {
-
 int nibble(char c) {
   if (c >= '0' && c <= '9')
     return c - '0';
@@ -13,8 +11,6 @@ int nibble(char c) {
     return c - 'A' + 10;
   return -1;
 }
-
-} // namespace
 
 std::string to_hex(bytes_view data, bool prefix) {
   static constexpr char digits[] = "0123456789abcdef";

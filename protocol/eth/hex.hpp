@@ -14,6 +14,8 @@ std::string to_hex(bytes_view data, bool prefix = true);
 /// Accepts an optional "0x"/"0X" prefix; throws decode_error on odd length or a
 /// non-hex character (offset = index in the text).
 bytes from_hex(std::string_view text);
+/// The value of one hex digit (either case), or -1.
+int nibble(char c);
 
 /// Like from_hex but requires exactly N bytes.
 template <std::size_t N>

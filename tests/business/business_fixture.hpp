@@ -8,7 +8,7 @@
 #include "actors/platform.hpp"
 #include "devnet/process.hpp"
 #include "protocol/messages.hpp"
-#include "tests/support/tools.hpp"
+#include "tests/support/test_platform.hpp"
 
 #include <caf/all.hpp>
 #include <gtest/gtest.h>
@@ -33,26 +33,9 @@ class BusinessFixture : public ::testing::TestWithParam<placement> {
 public:
   void SetUp() override {
     dir = temp_dir("business");
-    platform_config cfg;
-    devnet::devnet_config net;
-    net.nodes = 2;
-    net.base_port = free_port_range(2);
-    net.data_dir = dir + "/devnet";
-    net.sync_interval = 20ms;
-    cfg.devnet = net;
-    cfg.dispatcher.chain_id = net.chain_id;
-    cfg.supervisor.probe_interval = 200ms;
-    cfg.db_path = dir + "/journal";
-    cfg.platform_key = dev_keys[0];
-    business_settings b;
-    b.key_secret = "test custody secret";
-    b.password_scrypt_n = 1024;
-    b.keystore_scrypt_n = 1024;
-    b.min_expiry = 2s;
+    auto b = test_business_settings();
     b.refund_interval = 200ms;
-    b.indexer_poll = 50ms;
-    b.call_timeout = 20s;
-    cfg.business = b;
+    auto cfg = test_platform_config(dir, b);
     if (GetParam() == placement::worker_process) {
       worker_port = free_port_range(1);
       cfg.worker_port = worker_port;

@@ -8,16 +8,8 @@
 namespace petrade::test {
 namespace {
 
-class GatewayApi : public ::testing::Test {
-public:
-  static void SetUpTestSuite() { served = new served_platform(); }
-  static void TearDownTestSuite() {
-    delete served;
-    served = nullptr;
-  }
-
+class GatewayApi : public served_suite {
 protected:
-  static inline served_platform* served = nullptr;
   gateway_client api{*served};
 };
 

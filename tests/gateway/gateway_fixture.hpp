@@ -7,7 +7,7 @@
 #include "actors/platform.hpp"
 #include "gateway/gateway.hpp"
 #include "tests/support/http_client.hpp"
-#include "tests/support/tools.hpp"
+#include "tests/support/test_platform.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -33,27 +33,10 @@ struct served_platform {
 
   explicit served_platform(std::chrono::seconds session_ttl = 3600s) {
     dir = temp_dir("gateway");
-    platform_config cfg;
-    devnet::devnet_config net;
-    net.nodes = 2;
-    net.base_port = free_port_range(2);
-    net.data_dir = dir + "/devnet";
-    net.sync_interval = 20ms;
-    cfg.devnet = net;
-    cfg.dispatcher.chain_id = net.chain_id;
-    cfg.supervisor.probe_interval = 200ms;
-    cfg.db_path = dir + "/journal";
-    cfg.platform_key = dev_keys[0];
-    business_settings b;
-    b.key_secret = "test custody secret";
+    auto b = test_business_settings();
     b.admin_password = admin_password;
-    b.password_scrypt_n = 1024;
-    b.keystore_scrypt_n = 1024;
     b.session_ttl = session_ttl;
-    b.min_expiry = 2s;
-    b.indexer_poll = 50ms;
-    b.call_timeout = 20s;
-    cfg.business = b;
+    auto cfg = test_platform_config(dir, b);
     plat = std::make_unique<platform>(cfg);
     plat->start();
     gateway::gateway_config g;
@@ -74,6 +57,19 @@ struct served_platform {
   }
 
   unsigned short port() const { return http->port(); }
+};
+
+/// A suite whose tests share one served platform (starting one takes seconds).
+class served_suite : public ::testing::Test {
+public:
+  static void SetUpTestSuite() { served = new served_platform(); }
+  static void TearDownTestSuite() {
+    delete served;
+    served = nullptr;
+  }
+
+protected:
+  static inline served_platform* served = nullptr;
 };
 
 /// HTTP helpers over one served platform.

@@ -12,14 +12,7 @@
 namespace petrade::test {
 namespace {
 
-class GatewayRpc : public ::testing::Test {
-public:
-  static void SetUpTestSuite() { served = new served_platform(); }
-  static void TearDownTestSuite() {
-    delete served;
-    served = nullptr;
-  }
-
+class GatewayRpc : public served_suite {
 protected:
   std::string rpc() const { return "http://127.0.0.1:" + std::to_string(served->port()) + "/rpc"; }
   json post_rpc(const std::string& body) {
@@ -27,7 +20,6 @@ protected:
     EXPECT_EQ(r.status, 200) << r.body;
     return json::parse(r.body);
   }
-  static inline served_platform* served = nullptr;
   gateway_client api{*served};
 };
 
