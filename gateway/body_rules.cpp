@@ -99,6 +99,10 @@ std::optional<std::string> put_text_value(const std::string& name, const std::st
     if (!all_digits(value) || value.size() > 18)
       return "'" + name + "' must be a non-negative integer, not '" + value.substr(0, 40) + "'";
     out[name] = std::stoull(value);
+  } else if (type == field_type::amount && !all_digits(value)) {
+    // The same rule as the string form of an amount in a body.
+    return "'" + name + "' must be a whole number of tokens (decimal digits), not '"
+           + value.substr(0, 40) + "'";
   } else {
     out[name] = value;
   }

@@ -48,6 +48,10 @@ struct http_server::impl : std::enable_shared_from_this<impl> {
   net::io_context ioc;
   std::optional<ssl::context> tls;
   tcp::acceptor acceptor{ioc};
+  // Keeps the I/O threads running while a handler works on a request with
+  // no I/O pending: once stop() has closed the acceptor, nothing else would,
+  // and the answer posted later would never be written.
+  net::executor_work_guard<net::io_context::executor_type> work{ioc.get_executor()};
   rate_limiter limiter;
   std::vector<std::thread> threads;
   std::mutex mutex;
@@ -96,7 +100,9 @@ public:
   void close_when_idle() override {
     net::post(stream_.get_executor(), [self = this->shared_from_this()] {
       self->closing_ = true;
-      if (!self->busy_)
+      // An event stream never ends by itself: waiting for it would only
+      // hold the shutdown for the whole grace period.
+      if (!self->busy_ || self->sink_)
         self->close();
     });
   }
@@ -109,6 +115,10 @@ public:
     if (closing_ || server_->stopping)
       r.keep_alive(false);
     r.prepare_payload();
+    // A HEAD answer announces the GET's length but carries no body; bytes
+    // after its header would be read as the next answer on the connection.
+    if (head_)
+      r.body().clear();
     auto shared = std::make_shared<response>(std::move(r));
     lowest().expires_after(std::chrono::seconds(30));
     http::async_write(stream_, *shared,
@@ -152,6 +162,7 @@ private:
       return close();
     auto ex = std::make_shared<exchange>();
     ex->req = parser_->release();
+    head_ = ex->req.method() == http::verb::head;
     ex->client = client_;
     ex->request_id = "r" + std::to_string(server_->next_request++);
     unsigned retry_after = 0;
@@ -254,6 +265,7 @@ private:
   std::optional<http::request_parser<http::string_body>> parser_;
   bool busy_ = false;
   bool closing_ = false;
+  bool head_ = false;   // the request being answered is a HEAD
   std::deque<std::string> events_;
   bool writing_events_ = false;
   std::shared_ptr<sink> sink_;
@@ -412,6 +424,7 @@ void http_server::stop() {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+  d.work.reset();
   d.ioc.stop();
   for (auto& t : d.threads)
     if (t.joinable())

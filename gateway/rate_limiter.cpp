@@ -21,7 +21,10 @@ bool rate_limiter::allow(const std::string& client, unsigned& retry_after_s, clo
     forget_idle(now);
   auto [it, fresh] = buckets_.try_emplace(client, bucket{burst_, now});
   auto& b = it->second;
-  if (!fresh) {
+  // I/O threads read the clock before taking the lock, so times can come in
+  // out of order: an earlier one refills nothing and must not take tokens
+  // back (nor move `last` back, which would refill them twice).
+  if (!fresh && now > b.last) {
     std::chrono::duration<double> dt = now - b.last;
     b.tokens = std::min(burst_, b.tokens + dt.count() * rate_);
     b.last = now;
