@@ -55,7 +55,10 @@ ensure_web_app() {
   local stamp="$web/node_modules/.petrade-stamp"
   if [ ! -f "$stamp" ] || [ "$web/package-lock.json" -nt "$stamp" ]; then
     log "installing the web app's pinned packages with npm"
-    (cd "$web" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    # Not `npm ci`: this registry's lock files leave out the optional
+    # platform packages (rollup's), which `npm ci` then calls out of sync;
+    # `npm install` keeps to the lock file's versions and leaves it as is.
+    (cd "$web" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
     touch "$stamp"
   fi
   local built="$web/dist/index.html"

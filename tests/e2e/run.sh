@@ -21,7 +21,7 @@ if curl -fsS -m 2 "$url/api/health" >/dev/null 2>&1; then
 fi
 
 echo "e2e: building the web app"
-(cd web && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run build --silent) || exit 2
+(cd web && { [ -d node_modules ] || npm install --no-audit --no-fund; } && npm run build --silent) || exit 2
 
 mkdir -p run/e2e
 echo "e2e: starting the platform (log: $log)"
