@@ -139,6 +139,19 @@ std::optional<std::string> put_idempotency_key(const request& req, json& body) {
   return std::nullopt;
 }
 
+/// A new user's enrollment (gas grant, whitelisting) is theirs to follow:
+/// their first top-up is refused until it is mined.
+void remember_enrollment(gateway_context& ctx, const std::string& reply) {
+  auto j = json::parse(reply, nullptr, false);
+  if (!j.is_object() || !j.contains("enrollment") || !j["enrollment"].is_object())
+    return;
+  auto user = j.value("username", std::string());
+  auto tasks = j["enrollment"].value("tasks", json::array());
+  for (auto& t : tasks)
+    if (t.is_object() && t.contains("task") && t["task"].is_number_unsigned())
+      ctx.owners.remember(t["task"].get<std::uint64_t>(), user);
+}
+
 void run(const std::shared_ptr<gateway_context>& ctx, const api_route& route,
          const std::shared_ptr<exchange>& ex, const path_params& params, identity who) {
   json body = json::object();
@@ -159,6 +172,8 @@ void run(const std::shared_ptr<gateway_context>& ctx, const api_route& route,
   ctx->bridge.call(std::move(c), ctx->call_timeout, [ctx, ex, &route, user = who.user](business_reply r) {
     if (!r.ok())
       return ex->reply(business_error_response(ex->req, http_status(r.error), to_string(r.error), r.message));
+    if (std::string_view(route.op) == "account.register")
+      remember_enrollment(*ctx, r.body);
     if (!route.write)
       return ex->reply(json_response(ex->req, route.ok, r.body));
     auto task = json::parse(r.body, nullptr, false).value("task", std::uint64_t{0});

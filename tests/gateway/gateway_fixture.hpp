@@ -25,6 +25,11 @@ using json = nlohmann::json;
 using namespace std::chrono_literals;
 using headers = std::map<std::string, std::string>;
 
+/// A followed task that made it into a block (confirmations may already be in).
+inline bool landed(const json& task) {
+  return task.is_object() && (task["state"] == "mined" || task["state"] == "confirmed");
+}
+
 struct served_platform {
   std::string dir;
   std::unique_ptr<platform> plat;
@@ -99,7 +104,15 @@ public:
     json creds{{"username", name}, {"password", "password of " + name}};
     auto r = post("/api/auth/register", creds);
     EXPECT_EQ(r.status, 201) << r.body;
-    return sign_in(name, "password of " + name);
+    auto token = sign_in(name, "password of " + name);
+    // The user's first write needs the enrollment (gas, whitelisting) mined.
+    auto made = json::parse(r.body, nullptr, false);
+    auto tasks = made.is_object() && made.contains("enrollment") ? made["enrollment"].value("tasks", json::array())
+                                                                  : json::array();
+    EXPECT_FALSE(tasks.empty()) << r.body;
+    for (auto& t : tasks)
+      EXPECT_TRUE(landed(follow("/api/tasks/" + std::to_string(t.value("task", 0)), token))) << r.body;
+    return token;
   }
   std::string sign_in(const std::string& name, const std::string& password) {
     auto r = post("/api/auth/login", {{"username", name}, {"password", password}});

@@ -1,7 +1,7 @@
 // Sign up: a new user account (the platform makes its key and enrols it on
 // chain), then signs in at once.
 import { h, field, bindForm, pageHeader } from '../dom.js';
-import { api, session } from '../api.js';
+import { api, session, waitTask } from '../api.js';
 import { usernameProblem, passwordProblem } from '../validate.js';
 
 export default function signup({ main, navigate }) {
@@ -31,6 +31,8 @@ export default function signup({ main, navigate }) {
       progress('Account created; signing in…');
       const s = await api('POST', '/api/auth/login', { body });
       session.set({ token: s.token, username: s.username, role: s.role, expires_at: s.expires_at });
+      // Top-ups are refused until the account is whitelisted on chain.
+      for (const t of made?.enrollment?.tasks ?? []) await waitTask(t.task, progress);
       navigate('/wallet');
       return made?.enrollment_error ? `Account created, but enrolment failed: ${made.enrollment_error.message}` : 'Account created.';
     },
