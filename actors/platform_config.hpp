@@ -13,10 +13,10 @@ namespace petrade {
 
 struct worker_settings;
 /// With `worker`, the business section's worker settings are stored there.
-/// `other_sections` are top-level keys that other layers read (the
-/// gateway's), accepted here without being looked at.
+/// `other_sections` are top-level keys that other layers read, accepted
+/// here without being looked at ("gateway" always is).
 platform_config load_platform_config(const std::string& path, worker_settings* worker = nullptr,
-                                     const std::vector<std::string>& other_sections = {});
+                                     const std::vector<std::string>& other_sections = {"gateway"});
 
 /// Makes the copies that must agree agree (the dispatcher's and the
 /// supervisor's feedback parameters, the devnet's chain id) and validates.

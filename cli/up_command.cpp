@@ -63,7 +63,7 @@ int up_command(const args& a) {
       return 0;
     } else if (p.is("--config")) {
       origin = p.value();
-      cfg = load_platform_config(origin, nullptr, {"gateway"});
+      cfg = load_platform_config(origin);
       web = gateway::load_gateway_config(origin);
     } else if (p.is("--nodes")) {
       net().nodes = static_cast<int>(p.integer(1, 16));
