@@ -36,6 +36,7 @@ const std::vector<api_route>& table() {
      {{"username", ft::text, true}, {"password", ft::text, true}}, http::status::created},
     {"POST", "/api/auth/login", "account.login", access::anyone, false,
      {{"username", ft::text, true}, {"password", ft::text, true}}},
+    {"POST", "/api/auth/logout", "account.logout", access::user},
     {"GET", "/api/me", "account.me", access::user},
     {"GET", "/api/users", "account.search", access::user, false,
      {{"query", ft::text}, {"limit", ft::integer}}},
@@ -166,7 +167,7 @@ void run(const std::shared_ptr<gateway_context>& ctx, const api_route& route,
     why = put_idempotency_key(ex->req, body);
   if (why)
     return ex->reply(bad_request(ex->req, *why));
-  if (std::string_view(route.op) == "account.logout")
+  if (std::string_view(route.op) == "account.logout")   // the session to end is the caller's own
     body["token"] = who.token;
   business_call c{route.op, who.user, who.role, body.dump(), ex->request_id};
   ctx->bridge.call(std::move(c), ctx->call_timeout, [ctx, ex, &route, user = who.user](business_reply r) {
@@ -196,12 +197,6 @@ void add_api_routes(router& r, std::shared_ptr<gateway_context> ctx) {
       });
     });
   }
-  static const api_route logout{"POST", "/api/auth/logout", "account.logout", access::user};
-  r.add("POST", "/api/auth/logout", [ctx](std::shared_ptr<exchange> ex, path_params params) {
-    authorize(*ctx, ex, access::user, [ctx, ex, params](identity who) {
-      run(ctx, logout, ex, params, std::move(who));
-    });
-  });
   r.add("GET", "/api/health", [](std::shared_ptr<exchange> ex, path_params) {
     ex->reply(json_response(ex->req, http::status::ok, R"({"status":"ok"})"));
   });

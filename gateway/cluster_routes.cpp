@@ -23,11 +23,13 @@ std::uint64_t unix_ms() {
     .count();
 }
 
+using status_texts = std::function<void(std::string, std::string, std::string)>;
+
 /// Asks the supervisor, the dispatcher and (when there is one) the
-/// transaction manager for their status, then calls `done` with all three
-/// (absent ones as null).
-void gather(const std::shared_ptr<gateway_context>& ctx, bool with_tx,
-            std::function<void(json, json, json)> done, std::function<void(std::string)> fail) {
+/// transaction manager for their status, then calls `done` with the three
+/// JSON texts as they came (an absent one as "").
+void gather(const std::shared_ptr<gateway_context>& ctx, bool with_tx, status_texts done,
+            std::function<void(std::string)> fail) {
   auto& b = ctx->bridge;
   auto timeout = std::chrono::milliseconds(5000);
   b.status(b.handles().supervisor, timeout, [ctx, with_tx, done, fail, timeout](std::string sup) {
@@ -35,18 +37,18 @@ void gather(const std::shared_ptr<gateway_context>& ctx, bool with_tx,
     b.status(b.handles().dispatcher, timeout, [ctx, with_tx, done, fail, sup, timeout](std::string dis) {
       auto& b = ctx->bridge;
       if (!with_tx || !b.handles().tx_manager)
-        return done(json::parse(sup), json::parse(dis), json());
-      b.status(b.handles().tx_manager, timeout,
-               [done, sup, dis](std::string tx) { done(json::parse(sup), json::parse(dis), json::parse(tx)); },
-               [done, sup, dis](std::string) { done(json::parse(sup), json::parse(dis), json()); });
+        return done(sup, dis, "");
+      b.status(b.handles().tx_manager, timeout, [done, sup, dis](std::string tx) { done(sup, dis, tx); },
+               [done, sup, dis](std::string) { done(sup, dis, ""); });
     }, fail);
   }, fail);
 }
 
-json cluster_json(json sup, json dis) {
-  sup["dispatcher"] = std::move(dis);
-  sup["at_ms"] = unix_ms();
-  return sup;
+std::string cluster_json(const std::string& supervisor, const std::string& dispatcher) {
+  auto j = json::parse(supervisor);
+  j["dispatcher"] = json::parse(dispatcher);
+  j["at_ms"] = unix_ms();
+  return j.dump();
 }
 
 } // namespace
@@ -77,8 +79,8 @@ void schedule(std::shared_ptr<gateway_context> ctx, std::shared_ptr<cluster_feed
 
 void tick(std::shared_ptr<gateway_context> ctx, std::shared_ptr<cluster_feed> feed,
           std::chrono::milliseconds interval) {
-  auto publish = [ctx, feed, interval](json sup, json dis, json) {
-    auto text = cluster_json(std::move(sup), std::move(dis)).dump();
+  auto publish = [ctx, feed, interval](std::string sup, std::string dis, std::string) {
+    auto text = cluster_json(sup, dis);
     std::lock_guard lock{feed->mutex};
     std::erase_if(feed->sinks, [&](auto& s) { return !s->push("cluster", text); });
     if (feed->sinks.empty() || feed->stopped) {
@@ -117,8 +119,8 @@ std::shared_ptr<cluster_feed> add_cluster_routes(router& r, std::shared_ptr<gate
   };
   r.add("GET", "/api/cluster", [ctx, unavailable](std::shared_ptr<exchange> ex, path_params) {
     authorize(*ctx, ex, access::admin, [ctx, ex, unavailable](identity) {
-      gather(ctx, false, [ex](json sup, json dis, json) {
-        ex->reply(json_response(ex->req, http::status::ok, cluster_json(std::move(sup), std::move(dis)).dump()));
+      gather(ctx, false, [ex](std::string sup, std::string dis, std::string) {
+        ex->reply(json_response(ex->req, http::status::ok, cluster_json(sup, dis)));
       }, unavailable(ex));
     });
   });
@@ -142,11 +144,11 @@ std::shared_ptr<cluster_feed> add_cluster_routes(router& r, std::shared_ptr<gate
     if (!token.empty() && ex->req[http::field::authorization] != "Bearer " + token)
       return ex->reply(error_response(ex->req, http::status::unauthorized, "unauthenticated",
                                       "/metrics needs the metrics bearer token"));
-    gather(ctx, true, [ex](json sup, json dis, json tx) {
+    gather(ctx, true, [ex](std::string sup, std::string dis, std::string tx) {
       response r{http::status::ok, ex->req.version()};
       r.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
       r.keep_alive(ex->req.keep_alive());
-      r.body() = render_metrics(sup.dump(), dis.dump(), tx.is_null() ? std::string() : tx.dump());
+      r.body() = render_metrics(sup, dis, tx);
       ex->reply(std::move(r));
     }, unavailable(ex));
   });

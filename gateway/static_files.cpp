@@ -62,10 +62,7 @@ route_handler static_files(std::string root) {
                                         ? "public, max-age=31536000, immutable"
                                         : "no-cache");
     r.keep_alive(ex->req.keep_alive());
-    if (ex->req.method() == http::verb::head)
-      r.content_length(body.size());
-    else
-      r.body() = std::move(body);
+    r.body() = std::move(body);   // the server drops it again for HEAD
     ex->reply(std::move(r));
   };
 }
