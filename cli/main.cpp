@@ -25,6 +25,8 @@ const subcommand subcommands[] = {
    petrade::cli::account_command},
   {"worker", "run the business actors in a process of their own for a platform",
    petrade::cli::worker_command},
+  {"bench", "run the benchmark: table 5.1 mix, baselines, targets (bench/results/)",
+   petrade::cli::bench_command},
 };
 
 void usage(std::ostream& out) {

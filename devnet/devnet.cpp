@@ -106,7 +106,7 @@ void cluster::start() {
     s->role = i == 0 ? node_role::sealer : node_role::follower;
     s->port = static_cast<unsigned short>(cfg_.base_port + i);
     std::string why;
-    s->cgroup = node_cgroup::create("petrade-" + std::to_string(s->port), cfg_.cpu_quota, &why);
+    s->cgroup = node_cgroup::create("petrade-" + std::to_string(s->port), cfg_.quota_of(i), &why);
     if (!s->cgroup && i == 0)
       emit(cfg_.cpu_quota > 0 ? "warn" : "info",
            "nodes run as plain processes (" + why + ")");

@@ -29,6 +29,11 @@ void validate(const devnet_config& c, const std::string& origin) {
     refuse(origin, "accounts", c.accounts, "an integer from 1 to 1000");
   if (c.cpu_quota < 0 || c.cpu_quota > 64)
     refuse(origin, "cpu_quota", c.cpu_quota, "cores per node from 0 (no quota) to 64");
+  if (c.cpu_quotas.size() > static_cast<std::size_t>(c.nodes))
+    refuse(origin, "cpu_quotas", c.cpu_quotas.size(), "at most one quota per node");
+  for (double q : c.cpu_quotas)
+    if (q < 0 || q > 64)
+      refuse(origin, "cpu_quotas", q, "cores per node from 0 (no quota) to 64");
   if (c.sync_interval.count() < 1 || c.sync_interval.count() > 10000)
     refuse(origin, "sync_interval_ms", c.sync_interval.count(), "1 to 10000 milliseconds");
 }
@@ -49,6 +54,16 @@ devnet_config parse_devnet_config(config_section& d, const std::string& origin) 
     c.accounts = static_cast<int>(*v);
   if (auto v = d.number("cpu_quota", 0, 64))
     c.cpu_quota = *v;
+  if (d.has("cpu_quotas")) {
+    auto& q = d.raw("cpu_quotas");
+    if (!q.is_array())
+      refuse(origin, "cpu_quotas", q, "an array of cores per node, by node index");
+    for (auto& v : q) {
+      if (!v.is_number())
+        refuse(origin, "cpu_quotas", v, "a number of cores");
+      c.cpu_quotas.push_back(v.get<double>());
+    }
+  }
   if (auto v = d.text("data_dir"))
     c.data_dir = *v;
   if (auto v = d.text("anvil"))

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace petrade::devnet {
 
@@ -18,10 +19,17 @@ struct devnet_config {
   std::string mnemonic = "test test test test test test test test test test test junk";
   int accounts = 10;                           // funded dev accounts
   double cpu_quota = 0;                        // cores per node; 0 = no quota
+  /// Per-node overrides of cpu_quota by index (a slowed node for the
+  /// benchmark's heterogeneous cluster); nodes past the end use cpu_quota.
+  std::vector<double> cpu_quotas;
   std::string data_dir = "run/devnet";         // node logs
   std::string anvil;                           // empty = the npm-pinned anvil
   std::chrono::milliseconds sync_interval{50};
   std::chrono::milliseconds restart_backoff{500};
+
+  double quota_of(int node) const {
+    return node < static_cast<int>(cpu_quotas.size()) ? cpu_quotas[static_cast<std::size_t>(node)] : cpu_quota;
+  }
 };
 
 /// Reads `path`; a missing file, bad JSON, an unknown key or a value of the

@@ -55,6 +55,20 @@ TEST_F(DevnetConfigTest, KeysLeftOutKeepTheirDefaults) {
   EXPECT_EQ(c.sync_interval.count(), 50);
 }
 
+TEST_F(DevnetConfigTest, PerNodeQuotasOverrideTheCommonOneByIndex) {
+  auto c = devnet::load_devnet_config(write(R"({"devnet": {"nodes": 4, "cpu_quota": 0.2, "cpu_quotas": [0.2, 0.2, 0.05]}})"));
+  EXPECT_DOUBLE_EQ(c.quota_of(0), 0.2);
+  EXPECT_DOUBLE_EQ(c.quota_of(2), 0.05);
+  EXPECT_DOUBLE_EQ(c.quota_of(3), 0.2);   // past the list: the common quota
+
+  auto m = refusal(R"({"devnet": {"nodes": 2, "cpu_quotas": [0.1, 0.1, 0.1]}})");
+  EXPECT_NE(m.find("at most one quota per node"), std::string::npos) << m;
+  m = refusal(R"({"devnet": {"cpu_quotas": [0.1, "slow"]}})");
+  EXPECT_NE(m.find("devnet.cpu_quotas = \"slow\""), std::string::npos) << m;
+  m = refusal(R"({"devnet": {"cpu_quotas": 0.1}})");
+  EXPECT_NE(m.find("an array of cores per node"), std::string::npos) << m;
+}
+
 TEST_F(DevnetConfigTest, WrongValuesAreRefusedByName) {
   auto m = refusal(R"({"devnet": {"nodes": "three"}})");
   EXPECT_NE(m.find("devnet.nodes = \"three\""), std::string::npos) << m;

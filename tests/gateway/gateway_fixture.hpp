@@ -6,7 +6,7 @@
 #include "actors/business_host.hpp"
 #include "actors/platform.hpp"
 #include "gateway/gateway.hpp"
-#include "tests/support/http_client.hpp"
+#include "bench/http_client.hpp"
 #include "tests/support/test_platform.hpp"
 
 #include <gtest/gtest.h>
@@ -20,6 +20,11 @@
 #include <thread>
 
 namespace petrade::test {
+
+using bench::http_client;
+using bench::http_reply;
+using bench::read_events;
+
 
 using json = nlohmann::json;
 using namespace std::chrono_literals;

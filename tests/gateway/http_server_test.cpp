@@ -5,7 +5,7 @@
 #include "gateway/http_server.hpp"
 #include "gateway/router.hpp"
 
-#include "tests/support/http_client.hpp"
+#include "bench/http_client.hpp"
 #include "tests/support/tools.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
@@ -37,7 +37,7 @@ using namespace petrade;
 using namespace std::chrono_literals;
 using gateway::exchange;
 using gateway::http_server;
-using test::http_client;
+using bench::http_client;
 using json = nlohmann::json;
 namespace net = boost::asio;
 namespace beast = boost::beast;
@@ -144,7 +144,7 @@ protected:
   std::unique_ptr<http_server> server;
 };
 
-json error_of(const test::http_reply& r) {
+json error_of(const bench::http_reply& r) {
   EXPECT_EQ(r.header("content-type"), "application/json");
   return json::parse(r.body)["error"];
 }
@@ -254,7 +254,7 @@ TEST_F(http_server_test, answers_from_other_threads_arrive) {
 
 TEST_F(http_server_test, event_stream_delivers_in_order_and_notices_hangup) {
   start();
-  auto text = test::read_events(server->port(), "/stream", {}, 3, 5000);
+  auto text = bench::read_events(server->port(), "/stream", {}, 3, 5000);
   EXPECT_NE(text.find("Content-Type: text/event-stream"), std::string::npos) << text;
   auto one = text.find("event: tick\ndata: 1\n\n");
   auto two = text.find("event: tick\ndata: 2\n\n");

@@ -6,7 +6,7 @@
 #include "gateway/http_server.hpp"
 #include "gateway/router.hpp"
 
-#include "tests/support/http_client.hpp"
+#include "bench/http_client.hpp"
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
@@ -23,7 +23,7 @@ using namespace petrade;
 using gateway::http_server;
 using gateway::path_params;
 using gateway::router;
-using test::http_client;
+using bench::http_client;
 using json = nlohmann::json;
 namespace http = gateway::http;
 

@@ -1,4 +1,4 @@
-#include "tests/support/http_client.hpp"
+#include "bench/http_client.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -12,7 +12,7 @@
 #include <chrono>
 #include <stdexcept>
 
-namespace petrade::test {
+namespace petrade::bench {
 
 namespace net = boost::asio;
 namespace beast = boost::beast;
@@ -152,4 +152,4 @@ std::string read_events(unsigned short port, const std::string& target,
   return got;
 }
 
-} // namespace petrade::test
+} // namespace petrade::bench

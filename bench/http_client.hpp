@@ -1,4 +1,4 @@
-// A small blocking HTTP/1.1 client for the gateway's tests: one keep-alive
+// A small blocking HTTP/1.1 client (the gateway's tests, the benchmark's setup): one keep-alive
 // connection, reopened when the server closes it, and a raw mode for bytes
 // no well-behaved client would send.
 #pragma once
@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-namespace petrade::test {
+namespace petrade::bench {
 
 struct http_reply {
   int status = 0;
@@ -47,4 +47,4 @@ private:
 std::string read_events(unsigned short port, const std::string& target,
                         const std::map<std::string, std::string>& headers, int count, int timeout_ms);
 
-} // namespace petrade::test
+} // namespace petrade::bench
