@@ -30,6 +30,7 @@ profile quick_profile() {
   p.rpc_per_client = 30;
   p.writes = 300;
   p.proxy_requests = 20'000;
+  p.users = 16;
   return p;
 }
 
