@@ -55,7 +55,9 @@ void cluster_watch::sample(bool final) {
     for (auto& n : j.value("nodes", json::array())) {
       auto name = n.value("name", "");
       auto id = std::to_string(n.value("node", 0));
-      attempts[name] = j["dispatcher"]["latency"].value(id, json::object()).value("count", 0.0);
+      const json& disp = j["dispatcher"];
+      auto lat = disp.find("latency");   // absent until the first attempt
+      attempts[name] = lat != disp.end() && lat->contains(id) ? (*lat)[id].value("count", 0.0) : 0.0;
       if (final || first_)
         continue;
       auto zone = n.value("zone", "");
