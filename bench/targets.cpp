@@ -138,25 +138,22 @@ std::vector<std::string> write_charts(const std::vector<run_row>& rows, const st
     save("table51_strategies.svg", line_chart_svg("Table 5.1 mix on " + std::to_string(most) + " nodes by strategy",
                                                   "concurrent requests", "seconds", lines, true));
   }
+  // One line per way of reaching the nodes; the platform's 1-node run
+  // ("single") is every strategy's first point.
   std::map<std::string, series> tput;
+  const run_row* single = find(rows, "rpc_reads", "platform", 1, "single");
   for (auto& r : rows)
     if (r.scenario == "rpc_reads") {
-      auto name = r.target == "platform" ? (r.nodes == 1 ? std::string("platform") : "/rpc " + r.strategy) : r.target;
-      tput[name].name = name;
-      tput[name].points.emplace_back(r.nodes, r.throughput);
-      if (r.target == "platform" && r.nodes == 1)   // one node: every strategy is the same
-        for (auto& other : rows)
-          if (other.scenario == "rpc_reads" && other.target == "platform" && other.nodes > 1)
-            tput["/rpc " + other.strategy].points.emplace_back(1, r.throughput);
+      auto name = r.target == "platform" ? "/rpc " + r.strategy : r.target;
+      auto& s = tput[name];
+      s.name = name;
+      if (r.target == "platform" && r.nodes > 1 && single && s.points.empty())
+        s.points.emplace_back(1, single->throughput);
+      s.points.emplace_back(r.nodes, r.throughput);
     }
   std::vector<series> lines;
   for (auto& [name, s] : tput)
-    if (name != "platform") {
-      auto pts = s.points;
-      std::sort(pts.begin(), pts.end());
-      pts.erase(std::unique(pts.begin(), pts.end(), [](auto& a, auto& b) { return a.first == b.first; }), pts.end());
-      lines.push_back({name.empty() ? s.name : name, pts});
-    }
+    lines.push_back(s);
   save("rpc_throughput.svg", line_chart_svg("Read-only JSON-RPC mix: throughput", "nodes", "requests per second",
                                             lines, false));
   return files;
