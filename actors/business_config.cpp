@@ -1,4 +1,5 @@
 #include "actors/business_config.hpp"
+#include "devnet/dev_accounts.hpp"
 
 #include "protocol/eth/hex.hpp"
 #include "protocol/eth/key.hpp"
@@ -15,10 +16,9 @@ namespace petrade {
 
 namespace {
 
-// anvil's first default account: the devnet's platform role unless the
-// config names another key. Public knowledge, so only for the devnet.
-constexpr const char* devnet_platform_key =
-  "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+// The devnet's platform role unless the config names another key. Public
+// knowledge, so only for the devnet.
+constexpr const char* devnet_platform_key = devnet::dev_keys[0];
 
 } // namespace
 

@@ -1,6 +1,7 @@
 #include "bench/peers.hpp"
 
 #include "bench/http_client.hpp"
+#include "devnet/dev_accounts.hpp"
 #include "protocol/eth/hex.hpp"
 #include "protocol/eth/transaction.hpp"
 
@@ -137,14 +138,6 @@ unsigned short instant_node::port() const {
 
 namespace {
 
-// anvil's dev accounts 1-3 of the "test test ... junk" mnemonic; the
-// platform itself signs with account 0.
-const char* const sender_keys[] = {
-  "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
-  "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
-  "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
-};
-
 std::uint64_t nonce_of(http_client& c, const std::string& address) {
   json call{{"jsonrpc", "2.0"}, {"id", 1}, {"method", "eth_getTransactionCount"}, {"params", {address, "latest"}}};
   auto r = c.post("/", call.dump(), {{"content-type", "application/json"}});
@@ -161,13 +154,14 @@ signed_batch sign_transfers(unsigned short port, std::size_t count, std::uint64_
   signed_batch b;
   std::vector<eth::private_key> keys;
   std::vector<std::uint64_t> nonces;
-  for (auto k : sender_keys) {
+  // Accounts 1-3: the platform itself signs with account 0.
+  for (auto k : {devnet::dev_keys[1], devnet::dev_keys[2], devnet::dev_keys[3]}) {
     keys.push_back(eth::private_key::from_hex(k));
     auto addr = keys.back().address().hex();
     nonces.push_back(nonce_of(c, addr));
     b.senders.emplace_back(addr, nonces.back());
   }
-  auto to = eth::address::parse("0x90F79bf6EB2c4f870365E785982E1f101E93b906");   // dev account 3
+  auto to = eth::address::parse(devnet::dev_addr3);
   for (std::size_t i = 0; i < count; ++i) {
     auto s = i % keys.size();
     eth::transaction tx;

@@ -204,8 +204,7 @@ private:
     auto ports = plat.node_ports();
     auto batch = sign_transfers(ports.front(), count);
     auto raw = std::make_shared<const std::vector<std::string>>(batch.raw);
-    auto direct = plan(0, 64, count / 64 + 1, "raw ingestion");
-    direct.per_client = count / 64;
+    auto direct = plan(0, 64, count / 64, "raw ingestion");
     direct.targets.clear();
     for (auto p : ports)
       direct.targets.push_back({"127.0.0.1", p});
@@ -218,8 +217,7 @@ private:
                 / std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     start = std::chrono::steady_clock::now();
     base.target = "platform";
-    auto transfers = table51_mix(w);
-    auto only_sends = transfers;
+    auto only_sends = table51_mix(w);
     only_sends.name = "token_transfers";
     only_sends.percent = {0, 0, 0, 0, 0, 0, 0, 100, 0, 0, 0};
     row = measure(&plat, w->admin_token, plan(plat.http_port(), 64, count / 64, "business writes"), only_sends,

@@ -134,8 +134,7 @@ world make_world(unsigned short port, const std::string& admin_password, const w
                                    auth(w.admin_token)), 201, "creating an account").value("address", "");
   w.token_contract = expect(c.get("/api/admin/token", auth(w.admin_token)), 200, "reading the token").value("token", "");
   auto head = expect(c.get("/api/chain/head"), 200, "reading the head");
-  auto h = head.value("result", head.value("block_number", json("0x0")));
-  w.head = h.is_string() ? std::stoull(h.get<std::string>(), nullptr, 0) : h.get<std::uint64_t>();
+  w.head = std::stoull(head.value("result", "0x0"), nullptr, 16);
   return w;
 }
 

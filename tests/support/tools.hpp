@@ -2,6 +2,8 @@
 // throw-away anvil node per test.
 #pragma once
 
+#include "devnet/dev_accounts.hpp"
+
 #include "devnet/process.hpp"
 
 #include <string>
@@ -19,18 +21,10 @@ std::string source_path(const std::string& rel);
 /// Runs `cast args...` and returns its stdout without the trailing newline.
 std::string cast(const std::vector<std::string>& args);
 
-/// anvil's default dev account 0 (mnemonic "test test ... junk").
-inline constexpr const char* dev_key0 =
-  "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
-inline constexpr const char* dev_addr0 = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
-
-/// anvil's dev accounts 0..3 (same mnemonic), for tests that need senders.
-inline constexpr const char* dev_keys[] = {
-  "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
-  "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
-  "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
-  "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
-};
+/// anvil's dev accounts (devnet/dev_accounts.hpp), for tests that need senders.
+using devnet::dev_keys;
+using devnet::dev_addr0;
+inline constexpr const char* dev_key0 = devnet::dev_keys[0];
 
 /// The first of `count` consecutive loopback ports that are free now.
 unsigned short free_port_range(int count);
