@@ -119,8 +119,8 @@ void write(caf::event_based_actor* self, const access& chain, write_request req,
   self->request(chain.tx_manager, chain.timeout, submit_atom_v, std::move(req))
     .then(
       [ok, fail](write_status& s) {
-        if (s.state == "rejected") {
-          fail(failure{business_error::invalid, s.error, {}});
+        if (refused(s)) {
+          fail(failure{s.state == "unavailable" ? business_error::busy : business_error::invalid, s.error, {}});
           return;
         }
         ok(s);

@@ -48,7 +48,7 @@ struct blocking_chain {
     std::string failure;
     self->request(chain.tx_manager, timeout, submit_atom_v, std::move(req))
       .receive([&](write_status& r) { s = r; }, [&](caf::error& e) { failure = caf::to_string(e); });
-    if (failure.empty() && s.state == "rejected")
+    if (failure.empty() && refused(s))
       failure = s.error;
     if (failure.empty())
       self->request(chain.tx_manager, timeout, wait_atom_v, s.task_id)

@@ -38,7 +38,7 @@ caf::behavior control_behavior(caf::event_based_actor* self, caf::actor supervis
     [=](submit_atom, write_request& w) -> caf::result<caf::message> {
       if (!tx)
         return caf::make_message(
-          write_status{0, "rejected", "", 0, 0, "this platform runs no transaction manager"});
+          write_status{0, "unavailable", "", 0, 0, "this platform runs no transaction manager"});
       return self->delegate(tx, submit_atom_v, std::move(w));
     },
     [=](unlock_atom, std::string& address, std::string& secret) -> caf::result<caf::message> {
@@ -197,6 +197,7 @@ void platform::start() {
     t.chain_id = m.cfg.dispatcher.chain_id ? m.cfg.dispatcher.chain_id : t.chain_id;
     t.confirmations = m.cfg.confirmations;
     t.stuck_timeout = m.cfg.stuck_timeout;
+    t.rpc_timeout = m.cfg.node_call_timeout;
     t.log = [this](const std::string& level, const std::string& text) {
       impl_->emit(level, "tx_manager", text);
     };

@@ -42,6 +42,9 @@ struct platform_config {
   std::string db_path;
   std::uint32_t confirmations = 1;
   std::chrono::milliseconds stuck_timeout{10000};
+  /// How long the transaction manager waits for one dispatched read (nonce,
+  /// gas estimate, receipt) before it gives up with a retryable refusal.
+  std::chrono::milliseconds node_call_timeout{30000};
   std::size_t io_threads = 2;
   /// The business layer (needs db_path): contracts, and the business actors
   /// in this process or, with `worker_port`, in a worker process.

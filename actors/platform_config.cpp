@@ -151,6 +151,8 @@ platform_config load_platform_config(const std::string& path, worker_settings* w
       cfg.confirmations = static_cast<std::uint32_t>(*v);
     if (auto v = s->integer("stuck_timeout_ms", 100, 3'600'000))
       cfg.stuck_timeout = ms(*v);
+    if (auto v = s->integer("node_call_timeout_ms", 100, 3'600'000))
+      cfg.node_call_timeout = ms(*v);
     s->finish();
   }
   if (auto b = top.section("business")) {

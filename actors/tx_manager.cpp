@@ -21,6 +21,15 @@ write_status rejected(std::string why) {
   return s;
 }
 
+/// A refusal for a read that did not come back (timeout, no node): the
+/// request was fine, the cluster was not, so the caller may retry.
+write_status refused_for(const task_result& r, std::string why) {
+  auto s = rejected(std::move(why));
+  if (r.error == task_error::busy || r.error == task_error::unreachable)
+    s.state = "unavailable";
+  return s;
+}
+
 std::string kind_name(task_kind k) {
   return to_string(k);
 }
@@ -169,8 +178,8 @@ void enqueue(actor* self, pending_write p) {
          }
          if (!why.empty()) {
            for (auto& p : lane.queue)
-             p.reply.deliver(rejected("cannot read the nonce of " + from.checksummed()
-                                      + "; retry later (" + why + ")"));
+             p.reply.deliver(refused_for(r, "cannot read the nonce of " + from.checksummed()
+                                             + "; retry later (" + why + ")"));
            lane.queue.clear();
            return;
          }
@@ -207,8 +216,8 @@ caf::result<write_status> submit(actor* self, write_request& req) {
     } catch (const std::exception&) {
     }
     if (gas == 0) {
-      p.reply.deliver(rejected("gas estimation failed: "
-                               + (r.ok() ? "unreadable answer " + r.result : r.message)));
+      p.reply.deliver(refused_for(r, "gas estimation failed: "
+                                         + (r.ok() ? "unreadable answer " + r.result : r.message)));
       return;
     }
     p.gas = gas + gas * margin / 100;

@@ -63,7 +63,8 @@ std::string platform_config_text(const platform_spec& s) {
   cfg["gateway"] = {{"address", "127.0.0.1"}, {"port", s.http_port}, {"web_root", s.dir + "/no-web-app"},
                     {"requests_per_second", 0}, {"call_timeout_ms", 600'000}};
   if (s.business) {
-    cfg["transactions"] = {{"journal", s.dir + "/journal"}, {"confirmations", 1}};
+    cfg["transactions"] = {{"journal", s.dir + "/journal"}, {"confirmations", 1},
+                           {"node_call_timeout_ms", 600'000}};
     // geth's "light" scrypt for custodial keystores (geth --lightkdf): the
     // standard one costs a second of CPU per create or unlock and would
     // measure scrypt, not the platform.

@@ -27,7 +27,9 @@ typename Inspector::result_type inspect(Inspector& f, write_request& x) {
 }
 
 /// A task's state as the journal holds it: "accepted", "sent", "replaced",
-/// "mined", "confirmed", "failed"; or "rejected" (refused, nothing journalled)
+/// "mined", "confirmed", "failed"; or, with nothing journalled, "rejected"
+/// (the request itself is wrong, e.g. the call reverts) and "unavailable"
+/// (the nodes did not answer in time: the same request may succeed later);
 /// and "unknown" (no such task).
 struct write_status {
   std::uint64_t task_id = 0;
@@ -41,6 +43,11 @@ struct write_status {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, write_status& x) {
   return f(x.task_id, x.state, x.tx_hash, x.nonce, x.block, x.error);
+}
+
+/// True when the manager refused the write and journalled nothing.
+inline bool refused(const write_status& s) {
+  return s.state == "rejected" || s.state == "unavailable";
 }
 
 } // namespace petrade

@@ -39,12 +39,18 @@ struct fake_chain {
   std::map<std::uint64_t, std::string> blocks; // height -> block hash
   std::uint64_t head = 0;
   std::uint64_t pending = 5;
+  bool estimates_hang = false;                // eth_estimateGas never answered
+  std::vector<caf::response_promise> held;    // the unanswered requests
 };
 using chain_ptr = std::shared_ptr<fake_chain>;
 
-caf::behavior stand_in_dispatcher(caf::event_based_actor*, chain_ptr chain) {
+caf::behavior stand_in_dispatcher(caf::event_based_actor* self, chain_ptr chain) {
   return {
-    [chain](submit_atom, const task& t) {
+    [self, chain](submit_atom, const task& t) -> caf::result<task_result> {
+      if (t.method == "eth_estimateGas" && chain->estimates_hang) {
+        chain->held.push_back(self->make_response_promise());
+        return caf::delegated<task_result>();
+      }
       task_result r;
       r.id = t.id;
       auto p = json::parse(t.params);
@@ -234,6 +240,35 @@ TEST_F(TxManagerUnit, RevertedTransactionFailsWithDecodedReason) {
   auto s = ask(status_atom_v, ack.task_id);
   EXPECT_EQ(s.state, "failed");
   EXPECT_NE(s.error.find("sold out"), std::string::npos) << s.error;
+}
+
+// A write the nodes cannot estimate in time is refused as "unavailable" (a
+// retry may succeed); one the node refuses to estimate is "rejected".
+TEST_F(TxManagerUnit, AGasEstimateThatNeverComesBackIsRetryableNotInvalid) {
+  start();
+  write_request r;
+  r.kind = task_kind::contract;
+  r.from = test::dev_addr0;
+  r.to = "0x000000000000000000000000000000000000dEaD";
+  r.data = "0xa9059cbb";
+  chain->estimates_hang = true;
+  auto out = std::make_shared<write_status>();
+  auto t = txm;
+  sys.spawn([=](caf::event_based_actor* client) {
+    client->request(t, caf::infinite, submit_atom_v, r).then([out](write_status s) { *out = s; });
+  });
+  sched.run();
+  EXPECT_EQ(out->state, "") << "answered before the estimate came back";
+  pass(30500ms);
+  EXPECT_EQ(out->state, "unavailable") << out->error;
+  EXPECT_NE(out->error.find("gas estimation failed"), std::string::npos) << out->error;
+  EXPECT_TRUE(chain->sent.empty());
+
+  chain->estimates_hang = false;   // the stand-in answers "method not found"
+  auto refused = ask(submit_atom_v, r);
+  EXPECT_EQ(refused.state, "rejected") << refused.error;
+  EXPECT_TRUE(chain->sent.empty());
+  EXPECT_EQ(summary()["pending"], 0);
 }
 
 TEST_F(TxManagerUnit, AKeystoreStoredEncryptedOpensWithItsPasswordOnly) {
