@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <sstream>
 
 namespace petrade::bench {
 
@@ -23,6 +24,16 @@ cluster_watch::~cluster_watch() {
   stop_ = true;
   if (thread_.joinable())
     thread_.join();
+}
+
+double queued_tasks(const std::string& metrics_text) {
+  double queued = 0;
+  std::istringstream lines(metrics_text);
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind("petrade_mailbox_depth{", 0) == 0 || line.rfind("petrade_node_inflight{", 0) == 0
+        || line.rfind("petrade_tx_pending ", 0) == 0)
+      queued += std::stod(line.substr(line.rfind(' ') + 1));
+  return queued;
 }
 
 void cluster_watch::loop() {
@@ -43,14 +54,12 @@ void cluster_watch::sample(bool final) {
     return;
   try {
     http_client c(port_);
+    auto queued = static_cast<std::size_t>(queued_tasks(c.get("/metrics").body));
+    report_.peak_queued = std::max(report_.peak_queued, queued);
     auto r = c.get("/api/cluster", {{"authorization", "Bearer " + token_}});
     if (r.status != 200)
       return;
     auto j = json::parse(r.body);
-    std::size_t queued = 0;
-    for (auto& [kind, box] : j["dispatcher"].value("mailboxes", json::object()).items())
-      queued += box.value("depth", std::size_t{0});
-    report_.peak_queued = std::max(report_.peak_queued, queued);
     auto& attempts = first_ ? attempts_start_ : attempts_end_;
     for (auto& n : j.value("nodes", json::array())) {
       auto name = n.value("name", "");

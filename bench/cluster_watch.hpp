@@ -22,11 +22,16 @@ struct node_share {
 
 struct watch_report {
   std::vector<node_share> nodes;
-  std::size_t peak_queued = 0;     // tasks waiting in the mailboxes, most seen
+  std::size_t peak_queued = 0;     // tasks not yet done (queued_tasks), most seen
   std::uint64_t peak_rss = 0;      // platform process, bytes, most seen
   double platform_cpu_seconds = 0; // CPU the platform used during the run
   int samples = 0;
 };
+
+/// Tasks the platform holds and has not finished, from its /metrics text:
+/// waiting in the dispatcher's mailboxes, in flight at a node, or
+/// journalled writes not yet mined.
+double queued_tasks(const std::string& metrics_text);
 
 class cluster_watch {
 public:

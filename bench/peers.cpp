@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <iostream>
 #include <thread>
 
 namespace petrade::bench {
@@ -183,14 +184,19 @@ signed_batch sign_transfers(unsigned short port, std::size_t count, std::uint64_
 bool wait_for_batch(unsigned short port, const signed_batch& batch, double timeout_s) {
   http_client c(port);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+  std::string behind;
   while (std::chrono::steady_clock::now() < deadline) {
-    bool all = true;
+    behind.clear();
     for (auto& [addr, nonce] : batch.senders)
-      all = all && nonce_of(c, addr) >= nonce;
-    if (all)
+      if (auto now = nonce_of(c, addr); now < nonce)
+        behind += " " + addr + " at nonce " + std::to_string(now) + " of " + std::to_string(nonce) + ";";
+    if (behind.empty())
       return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+  json pool{{"jsonrpc", "2.0"}, {"id", 1}, {"method", "txpool_status"}, {"params", json::array()}};
+  std::cerr << "    raw transfers not all mined after " << timeout_s << " s:" << behind << " pool "
+            << c.post("/", pool.dump(), {{"content-type", "application/json"}}).body << "\n";
   return false;
 }
 

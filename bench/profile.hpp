@@ -37,6 +37,9 @@ struct bench_options {
   double quota = 0.1;       // cores per node
   profile p;
   unsigned short base_port = 18545;
+  /// Which parts to run: "matrix" (the cells of nodes × strategies),
+  /// "hetero" (the slowed node), "proxy" (the instant upstream).
+  std::vector<std::string> parts = {"matrix", "hetero", "proxy"};
 };
 
 /// Runs the whole profile; returns 0 when every run completed, 1 when a

@@ -48,7 +48,7 @@ std::string csv_line(const run_row& r) {
     << r.quota << ',' << r.concurrency << ',' << r.requests << ',' << fixed(r.completion_s, 3) << ','
     << fixed(r.throughput, 1) << ',' << fixed(r.latency.p50_ms, 2) << ',' << fixed(r.latency.p95_ms, 2) << ','
     << fixed(r.latency.p99_ms, 2) << ',' << fixed(r.latency.max_ms, 2) << ',' << r.latency.failed << ",\""
-    << r.failure_reasons << "\"," << fixed(r.drain_s, 2) << ',' << fixed(w.platform_cpu_seconds, 2) << ','
+    << r.failure_reasons << "\"," << (r.drain_s < 0 ? std::string() : fixed(r.drain_s, 2)) << ',' << fixed(w.platform_cpu_seconds, 2) << ','
     << fixed(static_cast<double>(w.peak_rss) / 1e6, 1) << ',' << w.peak_queued << ",\""
     << node_list(w, [](auto& n) { return fixed(n.cpu, 2); }) << "\",\""
     << node_list(w, [](auto& n) { return fixed(n.zone[0], 2) + "/" + fixed(n.zone[1], 2) + "/" + fixed(n.zone[2], 2); })

@@ -24,7 +24,7 @@ struct run_row {
   double throughput = 0;    // requests per second
   latency_summary latency;
   std::string failure_reasons;
-  double drain_s = 0;       // after the last answer, until the queues were empty
+  double drain_s = -1;      // after the last answer, until nothing was left; < 0 = not waited for
   watch_report watch;
 };
 
