@@ -1,6 +1,7 @@
 #include "bench/peers.hpp"
 
 #include "bench/http_client.hpp"
+#include "bench/platform_run.hpp"
 #include "devnet/dev_accounts.hpp"
 #include "protocol/eth/hex.hpp"
 #include "protocol/eth/transaction.hpp"
@@ -57,6 +58,29 @@ nginx_balancer::nginx_balancer(const std::string& dir, unsigned short port, cons
     std::string text((std::istreambuf_iterator<char>(log)), {});
     throw std::runtime_error("nginx did not start on port " + std::to_string(port) + ": " + text);
   }
+}
+
+double nginx_balancer::cpu_seconds() const {
+  double total = 0;
+  auto master = static_cast<int>(process_.pid());
+  for (auto& entry : std::filesystem::directory_iterator("/proc")) {
+    auto name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos)
+      continue;
+    std::ifstream stat(entry.path() / "stat");
+    std::string text;
+    if (!std::getline(stat, text) || text.rfind(')') == std::string::npos)
+      continue;
+    std::istringstream rest(text.substr(text.rfind(')') + 2));
+    std::string state;
+    int ppid = 0;
+    rest >> state >> ppid;
+    auto pid = std::stoi(name);
+    if (pid == master || ppid == master)
+      if (auto u = usage_of(pid))
+        total += u->cpu_seconds;
+  }
+  return total;
 }
 
 nginx_balancer::~nginx_balancer() {

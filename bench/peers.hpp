@@ -20,6 +20,8 @@ public:
                  bool least_conn);
   ~nginx_balancer();
   unsigned short port() const { return port_; }
+  /// CPU seconds used so far by the master and its worker processes.
+  double cpu_seconds() const;
 
 private:
   unsigned short port_;

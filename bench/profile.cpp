@@ -290,6 +290,13 @@ private:
     auto p = measure(&plat, "", plan(plat.http_port(), 32, per, "instant via /rpc"), block_number_mix("/rpc"), 0, base);
     side_.proxy_us = p.watch.platform_cpu_seconds * 1e6 / static_cast<double>(p.requests);
     side_.proxy_added_ms = p.latency.p50_ms - d.latency.p50_ms;
+    // The peer balancer's cost for the same requests, as a yardstick.
+    nginx_balancer nginx(o_.work_dir + "/nginx-instant", static_cast<unsigned short>(o_.base_port - 400),
+                         {node.port()}, false);
+    base.target = "nginx_round_robin";
+    auto before = nginx.cpu_seconds();
+    auto n = measure(nullptr, "", plan(nginx.port(), 32, per, "instant via nginx"), block_number_mix("/"), 0, base);
+    side_.nginx_us = (nginx.cpu_seconds() - before) * 1e6 / static_cast<double>(n.requests);
   }
 
   void finish() {

@@ -28,6 +28,18 @@ std::string headline(int nodes) {
   return nodes == 1 ? "single" : "state_feedback";
 }
 
+// The strategy with the most /rpc read throughput on `nodes` nodes, when it
+// is not the headline one: the targets say what the default gives and what
+// the platform can give.
+const run_row* best_reads(const std::vector<run_row>& rows, int nodes) {
+  const run_row* best = nullptr;
+  for (auto& r : rows)
+    if (r.scenario == "rpc_reads" && r.target == "platform" && r.nodes == nodes
+        && (!best || r.throughput > best->throughput))
+      best = &r;
+  return best && best->strategy != headline(nodes) ? best : nullptr;
+}
+
 std::set<int> node_counts(const std::vector<run_row>& rows) {
   std::set<int> n;
   for (auto& r : rows)
@@ -59,18 +71,26 @@ std::vector<target_row> evaluate_targets(const std::vector<run_row>& rows, const
     if (n == 1)
       continue;
     auto many = find(rows, "rpc_reads", "platform", n, headline(n));
-    if (one && many && one->throughput > 0) {
-      double ratio = many->throughput / one->throughput;
-      add("/rpc reads over " + std::to_string(n) + " nodes vs 1", ">= " + num(0.85 * n) + "x",
-          num(ratio) + "x (" + num(many->throughput, 0) + " vs " + num(one->throughput, 0) + " req/s)",
-          ratio >= 0.85 * n);
-    }
+    auto best = best_reads(rows, n);
+    auto label = [&](const run_row* r) {
+      return r == best ? " (best strategy: " + r->strategy + ")" : std::string();
+    };
     auto nginx = find(rows, "rpc_reads", "nginx_least_conn", n);
-    if (many && nginx)
-      add("/rpc throughput vs nginx least_conn, " + std::to_string(n) + " nodes", ">= 1.00x",
-          num(many->throughput / nginx->throughput) + "x (" + num(many->throughput, 0) + " vs "
-            + num(nginx->throughput, 0) + " req/s)",
-          many->throughput >= nginx->throughput);
+    for (auto* r : {many, best}) {
+      if (!r)
+        continue;
+      if (one && one->throughput > 0) {
+        double ratio = r->throughput / one->throughput;
+        add("/rpc reads over " + std::to_string(n) + " nodes vs 1" + label(r), ">= " + num(0.85 * n) + "x",
+            num(ratio) + "x (" + num(r->throughput, 0) + " vs " + num(one->throughput, 0) + " req/s)",
+            ratio >= 0.85 * n);
+      }
+      if (nginx)
+        add("/rpc throughput vs nginx least_conn, " + std::to_string(n) + " nodes" + label(r), ">= 1.00x",
+            num(r->throughput / nginx->throughput) + "x (" + num(r->throughput, 0) + " vs "
+              + num(nginx->throughput, 0) + " req/s)",
+            r->throughput >= nginx->throughput);
+    }
     auto direct = find(rows, "rpc_reads", "direct", n);
     if (many && direct && direct->latency.p50_ms > 0)
       add("median latency via /rpc vs the nodes directly, " + std::to_string(n) + " nodes", "<= 1.10x",
@@ -87,7 +107,8 @@ std::vector<target_row> evaluate_targets(const std::vector<run_row>& rows, const
           b->second >= 1.5 * sf->second);
   }
   if (side.proxy_us > 0)
-    add("proxy CPU per /rpc request (instant upstream)", "<= 10 us", num(side.proxy_us, 1) + " us",
+    add("proxy CPU per /rpc request (instant upstream)", "<= 10 us",
+        num(side.proxy_us, 1) + " us" + (side.nginx_us > 0 ? " (nginx: " + num(side.nginx_us, 1) + " us)" : ""),
         side.proxy_us <= 10);
   if (side.raw_rate <= 0 && side.write_rate > 0)
     add("business writes vs raw ingestion (until mined)", ">= 0.90x",

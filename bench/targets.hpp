@@ -15,6 +15,7 @@ struct side_measures {
   double write_rate = 0;    // business transfers per second, until mined
   double proxy_us = 0;      // platform CPU per /rpc request, instant upstream
   double proxy_added_ms = 0;
+  double nginx_us = 0;      // nginx's CPU per request in front of the same upstream
   std::map<std::string, double> hetero_p99;   // strategy → p99 ms
 };
 

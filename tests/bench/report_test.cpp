@@ -67,6 +67,28 @@ TEST(Report, TargetsCompareRunsOfTheSameProfile) {
   EXPECT_FALSE(get("slowed node: p99 least_inflight").met);
   EXPECT_FALSE(get("proxy CPU").met);
   EXPECT_TRUE(get("business writes").met);
+  for (auto& x : t)   // the headline strategy was the best: no second row
+    EXPECT_EQ(x.name.find("best strategy"), std::string::npos) << x.name;
+}
+
+TEST(Report, ABetterStrategyThanTheDefaultIsReportedBesideIt) {
+  std::vector<run_row> rows{row("table5.1", "platform", 3, "state_feedback", 90, 10, 1200),
+                            row("rpc_reads", "platform", 1, "single", 1000, 5),
+                            row("rpc_reads", "platform", 3, "state_feedback", 1900, 5),
+                            row("rpc_reads", "platform", 3, "round_robin", 3100, 5),
+                            row("rpc_reads", "platform", 3, "p2c", 2000, 5),
+                            row("rpc_reads", "nginx_least_conn", 3, "-", 3000, 5)};
+  auto t = evaluate_targets(rows, side_measures{});
+  std::vector<std::pair<std::string, bool>> got;
+  for (auto& x : t)
+    got.emplace_back(x.name, x.met);
+  std::vector<std::pair<std::string, bool>> want{
+    {"table 5.1 mix at 1200 concurrent", true},
+    {"/rpc reads over 3 nodes vs 1", false},
+    {"/rpc throughput vs nginx least_conn, 3 nodes", false},
+    {"/rpc reads over 3 nodes vs 1 (best strategy: round_robin)", true},
+    {"/rpc throughput vs nginx least_conn, 3 nodes (best strategy: round_robin)", true}};
+  EXPECT_EQ(got, want);
 }
 
 TEST(Report, ChartsAreSvgWithOneLinePerSeries) {
