@@ -53,6 +53,14 @@ std::size_t mix::op_of(std::size_t n) const {
   return percent.size() - 1;
 }
 
+std::size_t mix::rank(std::size_t n) const {
+  auto op = op_of(n);
+  std::size_t before = n / 100 * static_cast<std::size_t>(percent[op]);
+  for (auto m = n - n % 100; m < n; ++m)
+    before += op_of(m) == op;
+  return before;
+}
+
 request_source mix::source(std::size_t per_client, std::size_t base) const {
   return [m = *this, per_client, base](std::size_t client, std::size_t index) {
     auto n = base + client * per_client + index;
@@ -112,7 +120,11 @@ mix table51_mix(std::shared_ptr<const world> w) {
 
 mix business_mix(std::shared_ptr<const world> w) {
   auto m = make_mix("business", {"browse", "project_detail", "buy", "publish", "answer"}, {50, 20, 10, 10, 10});
-  m.make = [w](std::size_t op, std::size_t n) {
+  // The k-th buy and the k-th answer each name their own pair (buyer and
+  // seller, answerer and demand), so none is refused as done twice while
+  // k < users * (users - 1), resp. demands * (users - 1).
+  auto rank = [wheel = m](std::size_t n) { return wheel.rank(n); };
+  m.make = [w, rank](std::size_t op, std::size_t n) {
     auto users = w->users.size();
     request_spec r;
     r.bearer = w->users[n % users].token;
@@ -120,10 +132,9 @@ mix business_mix(std::shared_ptr<const world> w) {
       case 0: r.target = "/api/projects?limit=20"; break;
       case 1: r.target = "/api/projects/" + std::to_string(w->users[(n / users) % users].project); break;
       case 2: {
-        // Every request number names its own (buyer, seller) pair, so no one
-        // buys the same project twice while n < users * (users - 1).
-        auto buyer = n % users;
-        auto seller = (buyer + 1 + (n / users) % (users - 1)) % users;
+        auto k = rank(n);
+        auto buyer = k % users;
+        auto seller = (buyer + 1 + (k / users) % (users - 1)) % users;
         r.bearer = w->users[buyer].token;
         r.method = "POST";
         r.target = "/api/projects/" + std::to_string(w->users[seller].project) + "/buy";
@@ -135,9 +146,10 @@ mix business_mix(std::shared_ptr<const world> w) {
         r.body = project_body("Bench listing " + std::to_string(n));
         break;
       default: {
-        auto d = n % w->demands.size();
+        auto k = rank(n);
+        auto d = (k / (users - 1)) % w->demands.size();
         auto owner = d % users;   // make_world posts demand i as user i
-        r.bearer = w->users[(owner + 1 + n % (users - 1)) % users].token;
+        r.bearer = w->users[(owner + 1 + k % (users - 1)) % users].token;
         r.method = "POST";
         r.target = "/api/demands/" + std::to_string(w->demands[d]) + "/answers";
         r.body = json{{"text", "Answer number " + std::to_string(n)}}.dump();

@@ -24,6 +24,9 @@ struct mix {
   /// The operation of request number `n`: every 100 consecutive requests
   /// hold each operation exactly its percentage, interleaved.
   std::size_t op_of(std::size_t n) const;
+  /// How many requests before `n` are of the same operation: numbers each
+  /// operation's requests 0, 1, 2, ... without gaps.
+  std::size_t rank(std::size_t n) const;
   /// A load source numbering client c's i-th request base + c * per_client + i;
   /// runs on one platform pass increasing bases so writes never repeat.
   request_source source(std::size_t per_client, std::size_t base = 0) const;

@@ -62,16 +62,35 @@ TEST(Mixes, Table51RequestsNameTheirRoutesAndCallers) {
   EXPECT_EQ(targets.size(), 11u);
 }
 
-TEST(Mixes, BusinessBuysNeverRepeatAPairOrBuyOwnListing) {
+TEST(Mixes, BusinessBuysAndAnswersNeverRepeatAPair) {
   auto w = sample_world();
   auto m = business_mix(w);
-  std::set<std::string> pairs;
-  for (std::size_t n = 0; n < 4 * 3; ++n) {
-    auto r = m.make(2, n);
-    EXPECT_TRUE(pairs.insert(r.bearer + r.target).second) << r.target;
-    auto seller_project = std::stoul(r.target.substr(std::string("/api/projects/").size()));
-    auto buyer = r.bearer.back() - '0';
-    EXPECT_NE(seller_project, w->users[static_cast<std::size_t>(buyer)].project);
+  std::set<std::string> buys, answers;
+  std::size_t n = 5000;   // a later run's numbers: runs on one platform continue the count
+  while (buys.size() < 4 * 3 || answers.size() < 2 * 3) {
+    auto op = m.op_of(n);
+    auto r = m.make(op, n);
+    if (m.ops[op] == "buy" && buys.size() < 4 * 3) {
+      EXPECT_TRUE(buys.insert(r.bearer + r.target).second) << r.bearer << " " << r.target;
+      auto seller_project = std::stoul(r.target.substr(std::string("/api/projects/").size()));
+      auto buyer = r.bearer.back() - '0';
+      EXPECT_NE(seller_project, w->users[static_cast<std::size_t>(buyer)].project);
+    } else if (m.ops[op] == "answer" && answers.size() < 2 * 3) {
+      EXPECT_TRUE(answers.insert(r.bearer + r.target).second) << r.bearer << " " << r.target;
+      auto demand = std::stoul(r.target.substr(std::string("/api/demands/").size()));
+      auto owner = (demand - 7) % 4;   // demand i was posted by user i
+      EXPECT_NE(r.bearer, w->users[owner].token) << "answers its own demand";
+    }
+    ++n;
+  }
+}
+
+TEST(Mixes, RankNumbersEachOperationsRequestsWithoutGaps) {
+  auto m = business_mix(sample_world());
+  std::vector<std::size_t> next(m.ops.size());
+  for (std::size_t n = 0; n < 1000; ++n) {
+    auto op = m.op_of(n);
+    EXPECT_EQ(m.rank(n), next[op]++) << "request " << n;
   }
 }
 
