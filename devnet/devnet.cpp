@@ -344,8 +344,21 @@ std::string cluster::send_raw_transaction(int node, const std::string& raw_hex) 
 void cluster::restart_node(int node) {
   if (node < 0 || node >= static_cast<int>(slots_.size()))
     throw std::out_of_range("no node " + std::to_string(node));
-  std::lock_guard<std::mutex> lock(shared_->m);
-  slots_[static_cast<std::size_t>(node)]->restart_requested = true;
+  auto& n = *slots_[static_cast<std::size_t>(node)];
+  {
+    std::lock_guard<std::mutex> lock(shared_->m);
+    // anvil keeps its chain in memory: a sealer without followers holds the
+    // only copy, and restarting it would start the chain over and lose every
+    // transaction acknowledged on it. A running node is slow, not dead; a
+    // dead one its keeper restarts anyway.
+    bool only_copy = n.role == node_role::sealer && slots_.size() == 1 && n.proc.running();
+    if (!only_copy) {
+      n.restart_requested = true;
+      return;
+    }
+  }
+  emit("warn", "node " + std::to_string(node) + " is slow or stuck but running, and holds the only copy "
+                 "of the chain: not restarting it");
 }
 
 bool cluster::wait_in_sync(std::chrono::milliseconds timeout) const {

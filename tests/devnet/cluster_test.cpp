@@ -215,6 +215,37 @@ TEST_F(DevnetTest, FollowerKilledUnderConcurrentLoadRejoinsTheChain) {
     EXPECT_EQ(e.find("left the sealer's chain"), std::string::npos) << e;
 }
 
+// A single node is the whole chain: the supervisor's restart of a node that
+// is merely slow must not wipe it.
+TEST_F(DevnetTest, ARunningSoleSealerIsNotRestarted) {
+  devnet::devnet_config one = cfg;
+  one.nodes = 1;
+  one.base_port = test::free_port_range(1);
+  one.data_dir = cfg.data_dir + "/one";
+  std::vector<std::string> said;
+  std::mutex said_m;
+  devnet::cluster solo(one, [&](auto& level, auto& text) {
+    std::lock_guard<std::mutex> lock(said_m);
+    said.push_back(level + ": " + text);
+  });
+  solo.start();
+  auto node = jsonrpc::client::create(io, solo.nodes()[0].url);
+  ASSERT_EQ(solo.send_raw_transaction(0, transfer(0)).size(), 66u);
+  auto head = [&] { return eth::from_quantity(node->call_sync("eth_blockNumber").get<std::string>()); };
+  for (int i = 0; i < 250 && head() == 0; ++i)   // automine answers before it mines
+    std::this_thread::sleep_for(20ms);
+  ASSERT_EQ(head(), 1u);
+  auto pid = solo.nodes()[0].pid;
+  solo.restart_node(0);
+  std::this_thread::sleep_for(500ms);   // several keeper rounds
+  EXPECT_EQ(solo.nodes()[0].restarts, 0);
+  EXPECT_EQ(solo.nodes()[0].pid, pid);
+  EXPECT_EQ(head(), 1u) << "the chain started over";
+  std::lock_guard<std::mutex> lock(said_m);
+  ASSERT_FALSE(said.empty());
+  EXPECT_NE(said.back().find("only copy of the chain"), std::string::npos) << said.back();
+}
+
 TEST_F(DevnetTest, StartRefusesAPortInUse) {
   devnet::devnet_config again = cfg;
   again.data_dir = cfg.data_dir + "/again";
