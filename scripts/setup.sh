@@ -10,7 +10,7 @@ DEBIAN_PACKAGES=(
   g++ cmake ninja-build ccache pkg-config git
   libcaf-dev libboost-dev nlohmann-json3-dev librocksdb-dev libssl-dev
   libsecp256k1-dev libcrypto++-dev libgtest-dev libgmock-dev
-  chromium openssl nginx
+  chromium openssl nginx prometheus
 )
 
 log() { printf '[setup] %s\n' "$*" >&2; }
