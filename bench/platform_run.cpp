@@ -118,6 +118,15 @@ platform_run::~platform_run() {
 void platform_run::stop() {
   if (process_.pid() > 0)
     process_.stop(std::chrono::milliseconds(15'000));
+  // Its nodes die with it, but not at once: the next platform must not find
+  // their ports still taken.
+  auto ports = node_ports();
+  ports.push_back(spec_.http_port);
+  ports.push_back(spec_.control_port);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  for (auto p : ports)
+    while (!devnet::port_free(p) && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
 }
 
 std::vector<unsigned short> platform_run::node_ports() const {
