@@ -22,6 +22,15 @@ bool repair_plan::failing(const node_state& s) const {
 
 repair_plan::action repair_plan::step(const node_state& s) {
   bool bad_now = failing(s);
+  // A serving node that lags but whose head moves is catching up, not
+  // failing: restarting it would send it back to genesis, further behind
+  // (under a write burst that loop restarted followers every few seconds).
+  if (phase_ == repair_phase::serving) {
+    bool moving = serving_head && s.head > *serving_head;
+    if (bad_now && moving && s.reachable && s.error_rate <= cfg_->feedback.err_max)
+      bad_now = false;
+    serving_head = std::max(serving_head.value_or(0), s.head);
+  }
   // After a restart only reachability and lag tell whether it worked; the
   // error average still carries the calls that failed before it.
   if (phase_ == repair_phase::restarting || phase_ == repair_phase::catching_up)
@@ -43,6 +52,7 @@ repair_plan::action repair_plan::step(const node_state& s) {
       waited = 0;
       ++restarts_;
       last_head = 0;
+      serving_head.reset();   // a new process starts its own count
       return action::restart;
     case repair_phase::restarting:
     case repair_phase::catching_up:

@@ -148,7 +148,7 @@ mix business_mix(std::shared_ptr<const world> w) {
       default: {
         auto k = rank(n);
         auto d = (k / (users - 1)) % w->demands.size();
-        auto owner = d % users;   // make_world posts demand i as user i
+        auto owner = w->demand_owners.at(d);
         r.bearer = w->users[(owner + 1 + k % (users - 1)) % users].token;
         r.method = "POST";
         r.target = "/api/demands/" + std::to_string(w->demands[d]) + "/answers";

@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace petrade::bench {
@@ -122,9 +123,16 @@ world make_world(unsigned short port, const std::string& admin_password, const w
     }
     for (int tries = 0; w.demands.size() < plan.demands && tries < 100; ++tries) {
       w.demands.clear();
+      w.demand_owners.clear();
       auto open = expect(c.get("/api/demands?state=open"), 200, "listing demands");
-      for (auto& d : open.value("demands", json::array()))
+      for (auto& d : open.value("demands", json::array())) {
+        auto owner = d.value("owner_name", std::string());
+        auto u = std::find_if(w.users.begin(), w.users.end(), [&](auto& x) { return x.name == owner; });
+        if (u == w.users.end())
+          continue;   // not one of the bench's users
         w.demands.push_back(d.value("id", std::uint64_t{0}));
+        w.demand_owners.push_back(static_cast<std::size_t>(u - w.users.begin()));
+      }
       if (w.demands.size() < plan.demands)
         ::usleep(100'000);
     }

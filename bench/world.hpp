@@ -24,6 +24,7 @@ struct world {
   std::string admin_token;
   std::vector<bench_user> users;
   std::vector<std::uint64_t> demands;
+  std::vector<std::size_t> demand_owners;   // index into users, per demand
   std::string unlock_address;
   std::string unlock_password;
   std::string token_contract;

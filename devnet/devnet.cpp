@@ -347,11 +347,15 @@ void cluster::restart_node(int node) {
   auto& n = *slots_[static_cast<std::size_t>(node)];
   {
     std::lock_guard<std::mutex> lock(shared_->m);
-    // anvil keeps its chain in memory: a sealer without followers holds the
-    // only copy, and restarting it would start the chain over and lose every
-    // transaction acknowledged on it. A running node is slow, not dead; a
-    // dead one its keeper restarts anyway.
-    bool only_copy = n.role == node_role::sealer && slots_.size() == 1 && n.proc.running();
+    // anvil keeps its chain in memory: a sealer without a follower in step
+    // (none, or all restarting or catching up) holds the only copy, and
+    // restarting it would start the chain over and lose every transaction
+    // acknowledged on it. A running node is slow, not dead; a dead one its
+    // keeper restarts anyway.
+    bool follower_ready = false;
+    for (auto& s : slots_)
+      follower_ready = follower_ready || (s.get() != &n && s->phase == node_phase::ready);
+    bool only_copy = n.role == node_role::sealer && !follower_ready && n.proc.running();
     if (!only_copy) {
       n.restart_requested = true;
       return;

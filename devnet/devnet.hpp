@@ -61,7 +61,7 @@ public:
 
   /// The launcher's restart: stop the node's process and start it again; it
   /// catches up before it reports ready. Refused (with a warning) for a
-  /// running sealer that has no follower: it holds the only copy of the chain.
+  /// running sealer with no follower in step: it holds the only copy of the chain.
   void restart_node(int node);
 
   /// Waits until every node is ready with the same head block hash and no

@@ -246,4 +246,24 @@ TEST(RepairPlan, LagAboveTheLimitCountsAsFailingButLoadDoesNot) {
   EXPECT_EQ(busy.step(sample(0, true, 1.0)), repair_plan::action::none);
 }
 
+// Under a write burst a follower falls behind while importing; restarting it
+// would send it back to genesis. Only a head that stops moving is failing.
+TEST(RepairPlan, ALaggingNodeWhoseHeadMovesIsNotRestarted) {
+  supervisor_config cfg;
+  cfg.repair_after = 3;
+  repair_plan p(cfg);
+  for (std::uint64_t head = 10; head < 40; ++head) {
+    auto s = sample(0, true, 0.5, head);
+    s.lag_blocks = cfg.feedback.lag_max + 20;
+    EXPECT_EQ(p.step(s), repair_plan::action::none) << "head " << head;
+  }
+  EXPECT_EQ(p.phase(), repair_phase::serving);
+  auto stuck = sample(0, true, 0.5, 39);
+  stuck.lag_blocks = cfg.feedback.lag_max + 20;
+  EXPECT_EQ(p.step(stuck), repair_plan::action::none);
+  EXPECT_EQ(p.step(stuck), repair_plan::action::none);
+  EXPECT_EQ(p.step(stuck), repair_plan::action::hold);
+  EXPECT_EQ(p.step(stuck), repair_plan::action::restart);
+}
+
 } // namespace

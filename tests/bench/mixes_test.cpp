@@ -17,6 +17,7 @@ std::shared_ptr<const world> sample_world() {
     w->users.push_back({"bench" + std::to_string(i), "token" + std::to_string(i),
                         "0x" + std::string(39, '0') + std::to_string(i), 10u + i, 20u + i, "0xhash"});
   w->demands = {7, 8};
+  w->demand_owners = {2, 0};
   w->unlock_address = "0x" + std::string(40, 'a');
   w->token_contract = "0x" + std::string(40, 'b');
   w->head = 40;
@@ -78,7 +79,7 @@ TEST(Mixes, BusinessBuysAndAnswersNeverRepeatAPair) {
     } else if (m.ops[op] == "answer" && answers.size() < 2 * 3) {
       EXPECT_TRUE(answers.insert(r.bearer + r.target).second) << r.bearer << " " << r.target;
       auto demand = std::stoul(r.target.substr(std::string("/api/demands/").size()));
-      auto owner = (demand - 7) % 4;   // demand i was posted by user i
+      auto owner = w->demand_owners[demand - 7];
       EXPECT_NE(r.bearer, w->users[owner].token) << "answers its own demand";
     }
     ++n;
