@@ -165,9 +165,11 @@ std::chrono::milliseconds probe_timeout(const node_actor_config& cfg) {
 void start_round(node_actor* self) {
   auto& st = self->state;
   auto now = clock_type::now();
+  const auto& cfg = st.parts->cfg;
   if ((st.head_pending || st.sample_pending)
-      && now - st.round_started < 3 * st.parts->cfg.probe_interval)
-    return;   // still out (a stuck round is abandoned after 3 intervals)
+      && now - st.round_started < std::max<clock_type::duration>(3 * cfg.probe_interval,
+                                                                  probe_timeout(cfg) + cfg.probe_interval))
+    return;   // still out (a stuck round is abandoned after 3 intervals, or its timeout)
   auto round = ++st.round;
   st.head_pending = st.sample_pending = true;
   st.round_started = now;

@@ -160,6 +160,7 @@ void platform::start() {
     c.inflight_cap = m.cfg.inflight_cap;
     c.probe = nodes[i].probe;
     c.probe_interval = m.cfg.supervisor.probe_interval;
+    c.probe_timeout = m.cfg.supervisor.probe_timeout;
     c.lag_cap = std::max<std::uint64_t>(m.cfg.supervisor.feedback.lag_max * 2, 1);
     c.io = m.io;
     if (m.net) {

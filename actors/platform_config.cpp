@@ -68,6 +68,8 @@ void read_dispatcher(config_section& s, dispatcher_config& d) {
 void read_supervisor(config_section& s, supervisor_config& c) {
   if (auto v = s.integer("probe_interval_ms", 50, 60'000))
     c.probe_interval = ms(*v);
+  if (auto v = s.integer("probe_timeout_ms", 1, 60'000))
+    c.probe_timeout = ms(*v);
   if (auto v = s.integer("repair_after", 1, 100'000))
     c.repair_after = static_cast<std::uint32_t>(*v);
   if (auto v = s.integer("warm_samples", 1, 100'000))

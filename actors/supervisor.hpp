@@ -31,6 +31,10 @@ namespace petrade {
 struct supervisor_config {
   feedback_config feedback;
   std::chrono::milliseconds probe_interval{500};
+  /// How long a probe may take before the node counts as unreachable;
+  /// 0 = 3/5 of the interval. Nodes on a small CPU quota answer late under
+  /// load without being down, and need more.
+  std::chrono::milliseconds probe_timeout{0};
   std::uint32_t repair_after = 10;       // samples in a failing state before a restart
   std::uint32_t warm_samples = 2;        // healthy samples after catching up
   std::uint32_t backoff_samples = 4;     // first wait before giving up on a restart

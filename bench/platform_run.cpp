@@ -60,6 +60,10 @@ std::string platform_config_text(const platform_spec& s) {
                        {"capacity", {{"read", 65536}, {"deploy", 16384}, {"account", 16384}, {"contract", 65536}}},
                        {"queue_timeout_ms", 600'000}};
   cfg["control"] = {{"port", s.control_port}};
+  // A 0.1-core node gets 10 ms of CPU per 100 ms: under a burst its answer
+  // to a probe can take seconds though it is working. The default timeout
+  // (300 ms) reads that as down, and the supervisor restarted busy nodes.
+  cfg["supervisor"] = {{"probe_timeout_ms", 3000}};
   cfg["gateway"] = {{"address", "127.0.0.1"}, {"port", s.http_port}, {"web_root", s.dir + "/no-web-app"},
                     {"requests_per_second", 0}, {"call_timeout_ms", 600'000}};
   if (s.business) {

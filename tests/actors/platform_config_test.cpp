@@ -43,7 +43,7 @@ TEST(PlatformConfig, SectionsReachWhatTheyConfigure) {
     "feedback": {"weights": {"cpu": 0.5, "mem": 0.5, "lag": 0, "latency": 0, "errors": 0, "inflight": 0},
                  "r_max": 0.7, "lag_max": 9},
     "dispatcher": {"strategy": "p2c", "capacity": {"read": 10}, "age_limit": 3},
-    "supervisor": {"probe_interval_ms": 250, "repair_after": 4},
+    "supervisor": {"probe_interval_ms": 250, "probe_timeout_ms": 2000, "repair_after": 4},
     "transactions": {"confirmations": 2, "stuck_timeout_ms": 900, "node_call_timeout_ms": 600000}
   })");
   auto cfg = load_platform_config(path);
@@ -57,6 +57,7 @@ TEST(PlatformConfig, SectionsReachWhatTheyConfigure) {
   EXPECT_EQ(cfg.dispatcher.queues.age_limit, 3u);
   EXPECT_EQ(cfg.supervisor.probe_interval.count(), 250);
   EXPECT_EQ(cfg.supervisor.repair_after, 4u);
+  EXPECT_EQ(cfg.supervisor.probe_timeout.count(), 2000);
   EXPECT_EQ(cfg.confirmations, 2u);
   EXPECT_EQ(cfg.stuck_timeout.count(), 900);
   EXPECT_EQ(cfg.node_call_timeout.count(), 600000);
