@@ -17,20 +17,17 @@ const char* to_string(repair_phase p) {
 
 bool repair_plan::failing(const node_state& s) const {
   auto& f = cfg_->feedback;
-  return !s.reachable || s.lag_blocks > f.lag_max || s.error_rate > f.err_max;
+  // A serving node that lags but whose head moves is catching up, not
+  // failing: restarting it would send it back to genesis, further behind
+  // (under a write burst that loop restarted followers every few seconds).
+  bool moving = serving_head && s.head > *serving_head;
+  return !s.reachable || (s.lag_blocks > f.lag_max && !moving) || s.error_rate > f.err_max;
 }
 
 repair_plan::action repair_plan::step(const node_state& s) {
   bool bad_now = failing(s);
-  // A serving node that lags but whose head moves is catching up, not
-  // failing: restarting it would send it back to genesis, further behind
-  // (under a write burst that loop restarted followers every few seconds).
-  if (phase_ == repair_phase::serving) {
-    bool moving = serving_head && s.head > *serving_head;
-    if (bad_now && moving && s.reachable && s.error_rate <= cfg_->feedback.err_max)
-      bad_now = false;
+  if (phase_ == repair_phase::serving)
     serving_head = std::max(serving_head.value_or(0), s.head);
-  }
   // After a restart only reachability and lag tell whether it worked; the
   // error average still carries the calls that failed before it.
   if (phase_ == repair_phase::restarting || phase_ == repair_phase::catching_up)

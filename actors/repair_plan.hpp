@@ -31,7 +31,7 @@ private:
   std::uint32_t backoff = 0;      // samples to wait for this restart
   std::uint32_t restarts_ = 0;
   std::uint64_t last_head = 0;    // to tell catching up from stuck
-  std::optional<std::uint64_t> serving_head;   // highest head seen while serving
+  std::optional<std::uint64_t> serving_head;   // highest head seen while serving, none since a restart
 };
 
 } // namespace petrade

@@ -67,18 +67,9 @@ double nginx_balancer::cpu_seconds() const {
     auto name = entry.path().filename().string();
     if (name.find_first_not_of("0123456789") != std::string::npos)
       continue;
-    std::ifstream stat(entry.path() / "stat");
-    std::string text;
-    if (!std::getline(stat, text) || text.rfind(')') == std::string::npos)
-      continue;
-    std::istringstream rest(text.substr(text.rfind(')') + 2));
-    std::string state;
-    int ppid = 0;
-    rest >> state >> ppid;
     auto pid = std::stoi(name);
-    if (pid == master || ppid == master)
-      if (auto u = usage_of(pid))
-        total += u->cpu_seconds;
+    if (auto u = usage_of(pid); u && (pid == master || u->ppid == master))
+      total += u->cpu_seconds;
   }
   return total;
 }

@@ -23,14 +23,19 @@ std::optional<process_usage> usage_of(int pid) {
   if (!pid || !std::getline(stat, text))
     return std::nullopt;
   // Fields after the command name, which may hold spaces: state is field 3,
-  // utime and stime are fields 14 and 15.
-  std::istringstream rest(text.substr(text.rfind(')') + 2));
+  // the parent 4, utime and stime are fields 14 and 15.
+  auto close = text.rfind(')');
+  if (close == std::string::npos)
+    return std::nullopt;
+  std::istringstream rest(text.substr(close + 2));
   std::string field;
   double ticks = 0;
-  for (int i = 3; i <= 15 && rest >> field; ++i)
-    if (i >= 14)
-      ticks += std::stod(field);
   process_usage u;
+  for (int i = 3; i <= 15 && rest >> field; ++i)
+    if (i == 4)
+      u.ppid = std::stoi(field);
+    else if (i >= 14)
+      ticks += std::stod(field);
   u.cpu_seconds = ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
   std::ifstream status("/proc/" + std::to_string(pid) + "/status");
   for (std::string line; std::getline(status, line);) {

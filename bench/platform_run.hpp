@@ -26,6 +26,7 @@ struct platform_spec {
 };
 
 struct process_usage {
+  int ppid = 0;
   double cpu_seconds = 0;     // user + system
   std::uint64_t rss = 0;      // bytes now
   std::uint64_t peak_rss = 0; // bytes, the process's high-water mark
