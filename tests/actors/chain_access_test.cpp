@@ -2,6 +2,7 @@
 // wrong request is the caller's error (400), nodes that did not answer in
 // time are a retryable busy (503), an accepted write goes on.
 #include "actors/chain_access.hpp"
+#include "tests/support/deterministic_config.hpp"
 #include "protocol/messages.hpp"
 
 #include <caf/all.hpp>
@@ -12,12 +13,7 @@ namespace {
 
 using namespace petrade;
 
-struct test_config : caf::actor_system_config {
-  test_config() {
-    add_message_types<caf::id_block::petrade>();
-    set("scheduler.policy", caf::atom("testing"));
-  }
-};
+using test_config = petrade::test::deterministic_config;
 
 struct outcome {
   std::optional<write_status> ok;

@@ -3,6 +3,7 @@
 // node actors here are stand-ins that answer at once; what is under test is
 // the dispatcher.
 #include "actors/dispatcher.hpp"
+#include "tests/support/deterministic_config.hpp"
 #include "actors/dispatch_stats.hpp"
 #include "protocol/eth/hex.hpp"
 #include "protocol/eth/transaction.hpp"
@@ -18,12 +19,7 @@ namespace {
 
 using namespace petrade;
 
-struct test_config : caf::actor_system_config {
-  test_config() {
-    add_message_types<caf::id_block::petrade>();
-    set("scheduler.policy", caf::atom("testing"));
-  }
-};
+using test_config = petrade::test::deterministic_config;
 
 struct executed {
   std::uint32_t node;

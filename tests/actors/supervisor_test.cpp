@@ -3,6 +3,7 @@
 // backoff, re-admission after warming, and respawn of a dead node actor.
 // Node actors and the dispatcher are stand-ins that record what they get.
 #include "actors/repair_plan.hpp"
+#include "tests/support/deterministic_config.hpp"
 #include "actors/supervisor.hpp"
 #include "protocol/messages.hpp"
 
@@ -15,12 +16,7 @@ namespace {
 using namespace petrade;
 using namespace std::chrono_literals;
 
-struct test_config : caf::actor_system_config {
-  test_config() {
-    add_message_types<caf::id_block::petrade>();
-    set("scheduler.policy", caf::atom("testing"));
-  }
-};
+using test_config = petrade::test::deterministic_config;
 
 struct recorder {
   std::vector<zone_map> maps;

@@ -4,6 +4,7 @@
 // task, a revert reason is decoded, and keys are never echoed. The real
 // devnet cases are in tests/integration/tx_manager_test.cpp.
 #include "actors/tx_manager.hpp"
+#include "tests/support/deterministic_config.hpp"
 #include "storage/keystore_store.hpp"
 #include "protocol/eth/keystore.hpp"
 #include "protocol/eth/abi_revert.hpp"
@@ -25,12 +26,7 @@ using namespace petrade;
 using namespace std::chrono_literals;
 using json = nlohmann::json;
 
-struct test_config : caf::actor_system_config {
-  test_config() {
-    add_message_types<caf::id_block::petrade>();
-    set("scheduler.policy", caf::atom("testing"));
-  }
-};
+using test_config = petrade::test::deterministic_config;
 
 // What the stand-in chain knows; the test edits it between steps.
 struct fake_chain {

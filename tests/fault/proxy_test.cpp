@@ -2,6 +2,7 @@
 // dropped, delayed and duplicated tasks, and a node actor killed while a
 // task is in flight. Deterministic (CAF's test coordinator, virtual time).
 #include "actors/dispatcher.hpp"
+#include "tests/support/deterministic_config.hpp"
 #include "tests/fault/fault_proxy.hpp"
 
 #include <gtest/gtest.h>
@@ -12,12 +13,7 @@ using namespace petrade;
 using namespace std::chrono_literals;
 using test::fault;
 
-struct test_config : caf::actor_system_config {
-  test_config() {
-    add_message_types<caf::id_block::petrade>();
-    set("scheduler.policy", caf::atom("testing"));
-  }
-};
+using test_config = petrade::test::deterministic_config;
 
 // A node that answers every task at once, counting what it executed.
 caf::behavior counting_node(caf::event_based_actor*, std::shared_ptr<int> executed) {

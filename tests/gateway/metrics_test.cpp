@@ -2,6 +2,7 @@
 // cumulative histograms ending in +Inf = _count, label escaping, missing
 // documents, and the real dispatcher's status rendered end to end.
 #include "gateway/metrics.hpp"
+#include "tests/support/deterministic_config.hpp"
 
 #include "actors/dispatcher.hpp"
 #include "protocol/messages.hpp"
@@ -252,12 +253,7 @@ TEST(Metrics, MissingDocumentsLeaveTheirFamiliesOut) {
 }
 
 // The real dispatcher's status, rendered: the JSON shapes agree.
-struct test_config : caf::actor_system_config {
-  test_config() {
-    add_message_types<caf::id_block::petrade>();
-    set("scheduler.policy", caf::atom("testing"));
-  }
-};
+using test_config = petrade::test::deterministic_config;
 
 TEST(Metrics, RendersTheDispatchersOwnStatus) {
   test_config cfg;
