@@ -42,6 +42,7 @@ struct node_actor_state {
   std::uint64_t head = 0;
   std::uint64_t max_head = 0;   // from the supervisor
   bool reachable = false;
+  clock_type::time_point answered_at{};   // the node's last answer to a task call
   probe_sample sample;
 
   std::uint64_t timer_seq = 0;  // only the newest timer chain keeps ticking
@@ -192,7 +193,12 @@ void on_head(node_actor* self, std::uint64_t round, double rtt, const task_resul
     return;
   st.head_pending = false;
   record(self, rtt, r.error == task_error::unreachable);
-  st.reachable = r.error != task_error::unreachable;   // an error answer is an answer
+  // An error answer is an answer, and so is a task call answered since the
+  // last round: a node too busy to answer the probe in time is slow, not
+  // down, and must not be restarted for it.
+  const auto& cfg = st.parts->cfg;
+  st.reachable = r.error != task_error::unreachable
+                 || clock_type::now() - st.answered_at <= probe_timeout(cfg) + cfg.probe_interval;
   if (r.ok()) {
     try {
       auto head = static_cast<std::uint64_t>(eth::from_quantity(json::parse(r.result).get<std::string>()));
@@ -264,6 +270,8 @@ caf::behavior node_actor_impl(node_actor* self, std::shared_ptr<node_parts> part
       if (i == st.calls.end())
         return;
       record(self, rtt, r.error == task_error::unreachable);
+      if (r.error != task_error::unreachable)
+        st.answered_at = clock_type::now();
       auto rp = std::move(i->second);
       st.calls.erase(i);
       rp.deliver(std::move(r));
@@ -308,6 +316,7 @@ caf::behavior node_actor_impl(node_actor* self, std::shared_ptr<node_parts> part
       st.error_rate = 0;
       st.has_latency = false;
       st.latency_ms = 0;
+      st.answered_at = {};
       // A blocking actor runs on its own thread, never on the scheduler's;
       // the actor system waits for it at shutdown.
       self->spawn([cb, flag = st.restarting](caf::blocking_actor*) {

@@ -21,7 +21,11 @@ bool repair_plan::failing(const node_state& s) const {
   // failing: restarting it would send it back to genesis, further behind
   // (under a write burst that loop restarted followers every few seconds).
   bool moving = serving_head && s.head > *serving_head;
-  return !s.reachable || (s.lag_blocks > f.lag_max && !moving) || s.error_rate > f.err_max;
+  // The error rate is not a reason to restart: a node whose calls time out
+  // under load still answers (it is reachable), and the zones already keep
+  // work away from it; a restart would only cost it its mempool and, for a
+  // sealer, minutes of re-import (seen repeatedly in the benchmark).
+  return !s.reachable || (s.lag_blocks > f.lag_max && !moving);
 }
 
 repair_plan::action repair_plan::step(const node_state& s) {

@@ -2,13 +2,15 @@
 // them into zones, LBH and the health margin every probe interval, publishes
 // that zone map to the dispatcher, and repairs what zone III holds.
 //
-// Repair, per node: a node that stays unreachable, stuck behind (lag) or
-// failing (errors) for `repair_after` samples is drained (held from the
+// Repair, per node: a node that stays unreachable (answers neither probes
+// nor calls) or stuck behind (lag, head not moving) for `repair_after`
+// samples is drained (held from the
 // dispatcher), restarted through its node actor's launcher, waited for until
 // it answers and has caught up, warmed for `warm_samples` healthy samples,
 // and re-admitted. A restart that does not bring it back is retried with
 // exponential backoff. A node that is merely busy (r >= r_max) is never
-// restarted: zone III keeps work away until its load falls.
+// restarted, nor is one whose calls fail while it still answers (errors):
+// zone III keeps work away until its load or error rate falls.
 //
 // Messages:
 //   (report_atom, node_state)          from node actors
@@ -37,7 +39,10 @@ struct supervisor_config {
   std::chrono::milliseconds probe_timeout{0};
   std::uint32_t repair_after = 10;       // samples in a failing state before a restart
   std::uint32_t warm_samples = 2;        // healthy samples after catching up
-  std::uint32_t backoff_samples = 4;     // first wait before giving up on a restart
+  /// First wait for a restarted node to answer before restarting it again
+  /// (10 s: a geth pod or a node on a small quota takes seconds to start;
+  /// a node importing blocks is never cut short).
+  std::uint32_t backoff_samples = 20;
   std::uint32_t backoff_max_samples = 120;
   /// Makes a fresh node actor for a node whose actor died; may be empty.
   std::function<caf::actor(std::uint32_t node)> respawn;

@@ -7,6 +7,7 @@
 #include "protocol/eth/transaction.hpp"
 #include "protocol/jsonrpc/io_runner.hpp"
 #include "protocol/messages.hpp"
+#include "tests/protocol/jsonrpc/test_server.hpp"
 #include "tests/support/tools.hpp"
 
 #include <caf/all.hpp>
@@ -238,6 +239,53 @@ TEST_F(NodeActorTest, AFrozenNodeIsReportedUnreachableWithinTwoIntervals) {
   ASSERT_TRUE(up) << "not reachable again";
   std::cout << "reachable again " << std::chrono::duration<double, std::milli>(up->first - t1).count()
             << " ms after SIGCONT\n";
+}
+
+// A node too busy to answer the probe in time but still answering calls is
+// slow, not down: it must stay reachable, or the supervisor restarts it.
+// The upstream is a scripted server (the node is not what is tested): its
+// head query takes longer than the probe may wait, everything else is quick.
+TEST_F(NodeActorTest, ANodeAnsweringCallsButNotTheProbeInTimeStaysReachable) {
+  jsonrpc::test::test_server slow_head([](const std::string& body) {
+    auto call = nlohmann::json::parse(body);
+    jsonrpc::test::reply r{200, nlohmann::json{{"jsonrpc", "2.0"}, {"id", call.at("id")},
+                                               {"result", "0x10"}}.dump()};
+    if (call.at("method") == "eth_blockNumber")
+      r.delay = 400ms;
+    return r;
+  });
+  node_actor_config c;
+  c.index = 1;
+  c.name = "busy";
+  c.url = slow_head.url();
+  c.probe_interval = 200ms;
+  c.probe_timeout = 100ms;
+  c.call_timeout = 2s;
+  c.supervisor = sup;
+  c.io = io;
+  auto node = spawn(c);
+  // Probes alone: every one times out, so the node reads unreachable.
+  auto t0 = clock_type::now();
+  auto down = log->wait_for([](auto& s) { return !s.reachable; }, 3s, t0 + 300ms);
+  ASSERT_TRUE(down) << "a node that answers nothing in time must read unreachable";
+  // With task calls answered in every round it reads reachable again,
+  // although the probe still times out.
+  std::atomic<bool> calling{true};
+  auto caller = std::async(std::launch::async, [&] {
+    caf::scoped_actor other{sys};
+    std::uint64_t id = 0;
+    while (calling) {
+      other->request(node, 2s, execute_atom_v, make_task(++id, "eth_chainId"))
+        .receive([](task_result&) {}, [](caf::error&) {});
+      std::this_thread::sleep_for(30ms);
+    }
+  });
+  auto t1 = clock_type::now();
+  auto up = log->wait_for([](auto& s) { return s.reachable; }, 3s, t1 + 100ms);
+  calling = false;
+  caller.get();
+  ASSERT_TRUE(up) << "a node answering calls was still reported unreachable";
+  EXPECT_EQ(up->second.head, 0u) << "the head comes from the probe, which never answered in time";
 }
 
 TEST_F(NodeActorTest, TheInflightCapAnswersBusy) {

@@ -242,6 +242,25 @@ TEST(RepairPlan, LagAboveTheLimitCountsAsFailingButLoadDoesNot) {
   EXPECT_EQ(busy.step(sample(0, true, 1.0)), repair_plan::action::none);
 }
 
+// A node whose calls time out under load still answers: the zones keep work
+// away from it, but restarting it would only cost a sealer minutes of
+// re-import. Errors alone are not a reason to restart.
+TEST(RepairPlan, ANodeThatAnswersIsNotRestartedForItsErrorRate) {
+  supervisor_config cfg;
+  cfg.repair_after = 2;
+  repair_plan p(cfg);
+  auto erring = sample(0, true, 0.9, 5);
+  erring.error_rate = 1.0;
+  for (int i = 0; i < 10; ++i)
+    EXPECT_EQ(p.step(erring), repair_plan::action::none) << "sample " << i;
+  EXPECT_EQ(p.phase(), repair_phase::serving);
+  EXPECT_EQ(p.restarts(), 0u);
+  auto silent = erring;
+  silent.reachable = false;
+  EXPECT_EQ(p.step(silent), repair_plan::action::none);
+  EXPECT_EQ(p.step(silent), repair_plan::action::hold);
+}
+
 // Under a write burst a follower falls behind while importing; restarting it
 // would send it back to genesis. Only a head that stops moving is failing.
 TEST(RepairPlan, ALaggingNodeWhoseHeadMovesIsNotRestarted) {
