@@ -1,11 +1,13 @@
 #include "actors/platform.hpp"
 
 #include "actors/business_link.hpp"
+#include "actors/external_nodes.hpp"
 #include "actors/market_deployment.hpp"
 #include "actors/node_actor.hpp"
 #include "actors/system_config.hpp"
 #include "actors/tx_manager.hpp"
 #include "devnet/devnet.hpp"
+#include "devnet/process.hpp"
 #include "protocol/jsonrpc/io_runner.hpp"
 #include "protocol/eth/key.hpp"
 #include "protocol/messages.hpp"
@@ -148,6 +150,10 @@ void platform::start() {
   }
   if (nodes.empty())
     throw std::runtime_error("no nodes: configure the devnet or external endpoints");
+  if (!m.net)   // writes are signed for the chain the nodes are on
+    m.cfg.dispatcher.chain_id = agreed_chain_id(*m.io, nodes, [this](const std::string& why) {
+      impl_->emit("warn", "platform", why);
+    });
 
   m.sys = std::make_unique<caf::actor_system>(m.sys_cfg);
   m.dispatcher = spawn_dispatcher(*m.sys, m.cfg.dispatcher);
@@ -169,6 +175,15 @@ void platform::start() {
       c.restart = [this, net, index] {
         impl_->emit("warn", "supervisor", "restarting node " + std::to_string(index));
         net->restart_node(index);
+      };
+    } else if (!nodes[i].restart_command.empty()) {
+      c.restart = [this, argv = nodes[i].restart_command, name = nodes[i].name] {
+        impl_->emit("warn", "supervisor", "restarting node " + name + " with " + argv[0]);
+        try {
+          devnet::run_capture(argv);
+        } catch (const std::exception& e) {
+          impl_->emit("error", "supervisor", "restarting node " + name + " failed: " + e.what());
+        }
       };
     }
     m.node_configs.push_back(c);

@@ -29,6 +29,9 @@ struct external_node {
   std::string url;
   std::string submit_url;      // empty = url
   probe_config probe;          // geth_metrics for a remote geth, or none
+  /// How the supervisor restarts this node (argv, no shell), e.g.
+  /// kubectl delete pod geth-1; empty = the node is never restarted.
+  std::vector<std::string> restart_command;
 };
 
 struct platform_config {

@@ -100,6 +100,16 @@ external_node read_node(config_section& s, std::size_t index) {
     s.refuse("metrics_url", nullptr, "the geth metrics URL when probe is geth_metrics");
   if (auto v = s.number("cpu_cores", 0, 1024))
     n.probe.cpu_cores = *v;
+  if (s.has("restart_command")) {
+    auto& argv = s.raw("restart_command");
+    bool ok = argv.is_array() && !argv.empty();
+    for (auto& a : argv)
+      ok = ok && a.is_string() && !a.get<std::string>().empty();
+    if (!ok)
+      s.refuse("restart_command", argv,
+               "a non-empty array of non-empty strings (a program and its arguments, no shell)");
+    n.restart_command = argv.get<std::vector<std::string>>();
+  }
   s.finish();
   return n;
 }

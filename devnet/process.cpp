@@ -146,7 +146,7 @@ std::string run_capture(const std::vector<std::string>& argv,
     ::dup2(in_pipe[0], 0);
     ::dup2(out_pipe[1], 1);
     ::dup2(err_pipe[1], 2);
-    ::execv(args[0], args.data());
+    ::execvp(args[0], args.data());   // a bare name is looked up on PATH
     ::_exit(127);
   }
   ::close(in_pipe[0]);

@@ -36,8 +36,9 @@ private:
   std::optional<int> status_;
 };
 
-/// Runs a program to completion and returns its stdout; throws
-/// std::runtime_error with the program's stderr when it exits non-zero.
+/// Runs a program (a path, or a name looked up on PATH) to completion and
+/// returns its stdout; throws std::runtime_error with the program's stderr
+/// when it exits non-zero.
 std::string run_capture(const std::vector<std::string>& argv,
                         const std::string& stdin_text = {});
 

@@ -61,6 +61,15 @@ TEST(PlatformConfig, SectionsReachWhatTheyConfigure) {
   EXPECT_EQ(cfg.confirmations, 2u);
   EXPECT_EQ(cfg.stuck_timeout.count(), 900);
   EXPECT_EQ(cfg.node_call_timeout.count(), 600000);
+
+  test::write_file(path, R"({"nodes": [
+    {"url": "http://geth-0.geth:8545", "restart_command": ["kubectl", "delete", "pod", "geth-0"]},
+    {"url": "http://geth-1.geth:8545"}]})");
+  auto ext = load_platform_config(path);
+  ASSERT_EQ(ext.external.size(), 2u);
+  EXPECT_EQ(ext.external[0].restart_command,
+            (std::vector<std::string>{"kubectl", "delete", "pod", "geth-0"}));
+  EXPECT_TRUE(ext.external[1].restart_command.empty());
 }
 
 TEST(PlatformConfig, WrongFilesAreRefusedWithKeyValueAndExpectation) {
@@ -77,6 +86,11 @@ TEST(PlatformConfig, WrongFilesAreRefusedWithKeyValueAndExpectation) {
   EXPECT_NE(m.find("nodes[0].url"), std::string::npos) << m;
   m = refusal(dir, R"({"nodes": [{"url": "http://x:1"}], "devnet": {}})");
   EXPECT_NE(m.find("not both"), std::string::npos) << m;
+  m = refusal(dir, R"({"nodes": [{"url": "http://x:1", "restart_command": "kubectl delete pod geth-0"}]})");
+  EXPECT_NE(m.find("nodes[0].restart_command = \"kubectl delete pod geth-0\": expected a non-empty array"),
+            std::string::npos) << m;
+  m = refusal(dir, R"({"nodes": [{"url": "http://x:1", "restart_command": ["kubectl", ""]}]})");
+  EXPECT_NE(m.find("nodes[0].restart_command"), std::string::npos) << m;
   m = refusal(dir, R"({"dispatch": {}})");
   EXPECT_NE(m.find("dispatch = {}: expected no such key"), std::string::npos) << m;
 }
