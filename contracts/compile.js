@@ -16,7 +16,10 @@ const input = {
   sources,
   settings: {
     optimizer: { enabled: true, runs: 200 },
-    evmVersion: 'cancun',
+    // london: the newest EVM that geth's clique engine (the production
+    // network, deploy/) still runs; cancun would emit PUSH0/MCOPY, which a
+    // clique chain refuses. anvil runs london code unchanged.
+    evmVersion: 'london',
     outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object'] } },
   },
 };
