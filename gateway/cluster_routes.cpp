@@ -38,8 +38,9 @@ void gather(const std::shared_ptr<gateway_context>& ctx, bool with_tx, status_te
       auto& b = ctx->bridge;
       if (!with_tx || !b.handles().tx_manager)
         return done(sup, dis, "");
+      // A manager that does not answer shows as status_up 0, not as absent.
       b.status(b.handles().tx_manager, timeout, [done, sup, dis](std::string tx) { done(sup, dis, tx); },
-               [done, sup, dis](std::string) { done(sup, dis, ""); });
+               [done, sup, dis](std::string) { done(sup, dis, "unanswered"); });
     }, fail);
   }, fail);
 }
@@ -144,12 +145,21 @@ std::shared_ptr<cluster_feed> add_cluster_routes(router& r, std::shared_ptr<gate
     if (!token.empty() && ex->req[http::field::authorization] != "Bearer " + token)
       return ex->reply(error_response(ex->req, http::status::unauthorized, "unauthenticated",
                                       "/metrics needs the metrics bearer token"));
-    gather(ctx, true, [ex](std::string sup, std::string dis, std::string tx) {
-      response r{http::status::ok, ex->req.version()};
-      r.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
-      r.keep_alive(ex->req.keep_alive());
-      r.body() = render_metrics(sup, dis, tx);
-      ex->reply(std::move(r));
+    gather(ctx, true, [ex, ctx](std::string sup, std::string dis, std::string tx) {
+      auto reply = [ex, sup, dis, tx](std::string worker) {
+        response r{http::status::ok, ex->req.version()};
+        r.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+        r.keep_alive(ex->req.keep_alive());
+        r.body() = render_metrics(sup, dis, tx, worker);
+        ex->reply(std::move(r));
+      };
+      // Only a link to a worker process answers this; business actors in
+      // this process do not, and then there is no worker to report.
+      auto& b = ctx->bridge;
+      if (!b.handles().business)
+        return reply("");
+      b.status(b.handles().business, std::chrono::milliseconds(2000), reply,
+               [reply](std::string) { reply(""); });
     }, unavailable(ex));
   });
   return feed;

@@ -340,7 +340,7 @@ std::string escape_label_value(std::string_view v) {
 }
 
 std::string render_metrics(std::string_view supervisor, std::string_view dispatcher,
-                           std::string_view tx_manager) {
+                           std::string_view tx_manager, std::string_view worker) {
   auto sup = parse_object(supervisor);
   auto disp = parse_object(dispatcher);
   bool has_tx = !tx_manager.empty() && tx_manager != "null";
@@ -364,6 +364,11 @@ std::string render_metrics(std::string_view supervisor, std::string_view dispatc
     render_dispatcher(out, disp, names);
   if (tx.is_object())
     render_tx_manager(out, tx);
+  if (worker == "attached" || worker == "connecting") {
+    out.family("petrade_worker_attached", "gauge",
+               "1 while the business worker process is connected, 0 while the platform is reconnecting");
+    out.sample({}, worker == "attached" ? 1.0 : 0.0);
+  }
   return out.take();
 }
 

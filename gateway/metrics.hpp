@@ -33,8 +33,11 @@ inline constexpr std::string_view metrics_content_type = "text/plain; version=0.
 /// families and its status_up line are left out. A document that is not a
 /// JSON object (unreadable, or the request failed and the caller passes "")
 /// drops its families and shows as status_up 0; the rest still renders.
+/// `worker` is the business link's status ("attached" or "connecting") when
+/// the business actors run in a worker process; anything else (in-process
+/// actors, no business layer) leaves petrade_worker_attached out.
 std::string render_metrics(std::string_view supervisor, std::string_view dispatcher,
-                           std::string_view tx_manager);
+                           std::string_view tx_manager, std::string_view worker = {});
 
 /// A label value as the text format quotes it: backslash, double quote and
 /// line feed escaped.

@@ -252,6 +252,19 @@ TEST(Metrics, MissingDocumentsLeaveTheirFamiliesOut) {
     EXPECT_EQ(s.value, "0");
 }
 
+TEST(Metrics, TheWorkerGaugeFollowsTheLinkAndIsAbsentWithoutAWorker) {
+  auto sup = supervisor_doc().dump();
+  auto dis = dispatcher_doc().dump();
+  auto attached = parse(render_metrics(sup, dis, "null", "attached"));
+  ASSERT_EQ(attached.of("petrade_worker_attached").size(), 1u);
+  EXPECT_EQ(attached.of("petrade_worker_attached")[0].value, "1");
+  auto lost = parse(render_metrics(sup, dis, "null", "connecting"));
+  ASSERT_EQ(lost.of("petrade_worker_attached").size(), 1u);
+  EXPECT_EQ(lost.of("petrade_worker_attached")[0].value, "0");
+  auto in_process = render_metrics(sup, dis, "null", "");
+  EXPECT_EQ(in_process.find("petrade_worker_attached"), std::string::npos);
+}
+
 // The real dispatcher's status, rendered: the JSON shapes agree.
 using test_config = petrade::test::deterministic_config;
 
