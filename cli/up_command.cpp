@@ -23,7 +23,7 @@ namespace {
 constexpr const char* help = R"(usage: petrade up [--config FILE] [--nodes N] [--base-port P] [--cpu-quota CORES]
                   [--external URL[,SUBMIT_URL]]... [--strategy NAME]
                   [--control-port PORT] [--probe-interval-ms MS] [--log-format text|json]
-                  [--journal DIR] [--http-port PORT]
+                  [--journal DIR] [--http-port PORT] [--data-dir DIR]
 
 Starts the platform: the embedded anvil devnet or the external JSON-RPC
 endpoints given with --external (or the config file's "nodes"), one
@@ -33,7 +33,7 @@ With --journal (or "transactions": {"journal": DIR} in the config) the
 transaction manager runs too: writes are journalled in RocksDB at DIR
 before they are acknowledged, and a restart finishes what was acknowledged.
 Strategies: round_robin, least_inflight, p2c, thesis, state_feedback (default).
-The config file (config/petrade.json documents every key) sets the devnet,
+The config file (keys: docs/operations.md; example: config/petrade.json) sets the devnet,
 the state-feedback weights and limits, the dispatcher and the supervisor;
 flags override it. With a "gateway" section (or --http-port) the HTTP
 gateway serves the web app, the REST API, /rpc and /metrics.
@@ -57,14 +57,24 @@ int up_command(const args& a) {
       cfg.devnet = devnet::devnet_config{};
     return *cfg.devnet;
   };
+  // The file is read first, wherever --config stands: flags override it
+  // whether they come before or after it.
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] == "--config" && i + 1 < a.size())
+      origin = a[i + 1];
+    else if (a[i].rfind("--config=", 0) == 0)
+      origin = a[i].substr(9);
+  }
+  if (origin != "command line") {
+    cfg = load_platform_config(origin);
+    web = gateway::load_gateway_config(origin);
+  }
   while (p.next()) {
     if (p.is("--help")) {
       std::cout << help;
       return 0;
     } else if (p.is("--config")) {
-      origin = p.value();
-      cfg = load_platform_config(origin);
-      web = gateway::load_gateway_config(origin);
+      p.value();   // read above
     } else if (p.is("--nodes")) {
       net().nodes = static_cast<int>(p.integer(1, 16));
     } else if (p.is("--base-port")) {

@@ -20,9 +20,13 @@ TEST(UpAndStatus, StatusShowsEveryNodeAndUpStopsCleanly) {
   test::scratch_dir dir{"up"};
   auto base = test::free_port_range(3);
   auto control = devnet::free_port();
+  // Flags override the file even when they come before --config.
+  test::write_file(dir / "up.json",
+                   R"({"devnet": {"nodes": 1}, "dispatcher": {"strategy": "round_robin"}})");
   auto up = devnet::child_process::spawn(
     {test::build_path("petrade"), "up", "--nodes", "3", "--base-port", std::to_string(base),
-     "--data-dir", dir / "data", "--control-port", std::to_string(control)},
+     "--data-dir", dir / "data", "--control-port", std::to_string(control), "--config",
+     dir / "up.json"},
     dir / "up.log");
   ASSERT_TRUE(devnet::wait_for_port(control, 30s)) << test::read_file(dir / "up.log");
 
@@ -43,7 +47,7 @@ TEST(UpAndStatus, StatusShowsEveryNodeAndUpStopsCleanly) {
     EXPECT_EQ(n.at("state").size(), 6u);
   }
   EXPECT_GT(status.at("cluster").at("margin").get<double>(), 0);
-  EXPECT_EQ(status.at("dispatcher").at("strategy"), "state_feedback");
+  EXPECT_EQ(status.at("dispatcher").at("strategy"), "round_robin");   // from the file
   EXPECT_EQ(status.at("dispatcher").at("mailboxes").size(), 4u);
 
   auto table = devnet::run_capture(
