@@ -10,7 +10,7 @@ DEBIAN_PACKAGES=(
   g++ cmake ninja-build ccache pkg-config git
   libcaf-dev libboost-dev nlohmann-json3-dev librocksdb-dev libssl-dev
   libsecp256k1-dev libcrypto++-dev libgtest-dev libgmock-dev
-  chromium openssl nginx prometheus
+  chromium openssl nginx prometheus python3-yaml docker-compose
 )
 
 log() { printf '[setup] %s\n' "$*" >&2; }
