@@ -72,6 +72,8 @@ void read_supervisor(config_section& s, supervisor_config& c) {
     c.probe_timeout = ms(*v);
   if (auto v = s.integer("repair_after", 1, 100'000))
     c.repair_after = static_cast<std::uint32_t>(*v);
+  if (auto v = s.integer("stuck_after", 1, 1'000'000))
+    c.stuck_after = static_cast<std::uint32_t>(*v);
   if (auto v = s.integer("warm_samples", 1, 100'000))
     c.warm_samples = static_cast<std::uint32_t>(*v);
   if (auto v = s.integer("backoff_samples", 1, 100'000))

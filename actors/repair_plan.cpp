@@ -15,36 +15,35 @@ const char* to_string(repair_phase p) {
   return "?";
 }
 
-bool repair_plan::failing(const node_state& s) const {
-  auto& f = cfg_->feedback;
+bool repair_plan::stuck(const node_state& s) const {
   // A serving node that lags but whose head moves is catching up, not
   // failing: restarting it would send it back to genesis, further behind
   // (under a write burst that loop restarted followers every few seconds).
+  // The error rate is no reason either: a node whose calls time out under
+  // load still answers, and the zones already keep work away from it.
   bool moving = serving_head && s.head > *serving_head;
-  // The error rate is not a reason to restart: a node whose calls time out
-  // under load still answers (it is reachable), and the zones already keep
-  // work away from it; a restart would only cost it its mempool and, for a
-  // sealer, minutes of re-import (seen repeatedly in the benchmark).
-  return !s.reachable || (s.lag_blocks > f.lag_max && !moving);
+  return s.reachable && s.lag_blocks > cfg_->feedback.lag_max && !moving;
 }
 
 repair_plan::action repair_plan::step(const node_state& s) {
-  bool bad_now = failing(s);
-  if (phase_ == repair_phase::serving)
-    serving_head = std::max(serving_head.value_or(0), s.head);
-  // After a restart only reachability and lag tell whether it worked; the
-  // error average still carries the calls that failed before it.
-  if (phase_ == repair_phase::restarting || phase_ == repair_phase::catching_up)
-    bad_now = !s.reachable || s.lag_blocks > cfg_->feedback.lag_max;
+  // After a restart only reachability and lag tell whether it worked.
+  bool bad_now = !s.reachable || s.lag_blocks > cfg_->feedback.lag_max;
   switch (phase_) {
-    case repair_phase::serving:
-      bad = bad_now ? bad + 1 : 0;
-      if (bad >= cfg_->repair_after) {
-        bad = 0;
+    case repair_phase::serving: {
+      // A node stuck behind usually waits on its source (a sealer too busy
+      // to hand out blocks), which a restart cannot fix and a re-import from
+      // genesis makes worse: it gets a longer window than a silent one.
+      bool stuck_now = stuck(s);
+      serving_head = std::max(serving_head.value_or(0), s.head);
+      silent_for = silent(s) ? silent_for + 1 : 0;
+      stuck_for = stuck_now ? stuck_for + 1 : 0;
+      if (silent_for >= cfg_->repair_after || stuck_for >= cfg_->stuck_after) {
+        silent_for = stuck_for = 0;
         phase_ = repair_phase::draining;
         return action::hold;
       }
       return action::none;
+    }
     case repair_phase::draining:
       // One interval of grace lets in-flight calls finish or fail over.
       phase_ = repair_phase::restarting;

@@ -22,10 +22,12 @@ public:
   std::uint32_t restarts() const { return restarts_; }
 
 private:
-  bool failing(const node_state& s) const;
+  bool silent(const node_state& s) const { return !s.reachable; }
+  bool stuck(const node_state& s) const;
   const supervisor_config* cfg_;
   repair_phase phase_ = repair_phase::serving;
-  std::uint32_t bad = 0;          // consecutive failing samples while serving
+  std::uint32_t silent_for = 0;   // consecutive unreachable samples while serving
+  std::uint32_t stuck_for = 0;    // consecutive stuck-behind samples while serving
   std::uint32_t waited = 0;       // samples since the last restart
   std::uint32_t healthy = 0;      // consecutive healthy samples while warming
   std::uint32_t backoff = 0;      // samples to wait for this restart

@@ -3,8 +3,8 @@
 // that zone map to the dispatcher, and repairs what zone III holds.
 //
 // Repair, per node: a node that stays unreachable (answers neither probes
-// nor calls) or stuck behind (lag, head not moving) for `repair_after`
-// samples is drained (held from the
+// nor calls) for `repair_after` samples, or stuck behind (lag, head not
+// moving) for `stuck_after` samples, is drained (held from the
 // dispatcher), restarted through its node actor's launcher, waited for until
 // it answers and has caught up, warmed for `warm_samples` healthy samples,
 // and re-admitted. A restart that does not bring it back is retried with
@@ -37,7 +37,8 @@ struct supervisor_config {
   /// 0 = 3/5 of the interval. Nodes on a small CPU quota answer late under
   /// load without being down, and need more.
   std::chrono::milliseconds probe_timeout{0};
-  std::uint32_t repair_after = 10;       // samples in a failing state before a restart
+  std::uint32_t repair_after = 10;       // unreachable samples before a restart
+  std::uint32_t stuck_after = 120;       // stuck-behind samples before a restart (60 s)
   std::uint32_t warm_samples = 2;        // healthy samples after catching up
   /// First wait for a restarted node to answer before restarting it again
   /// (10 s: a geth pod or a node on a small quota takes seconds to start;

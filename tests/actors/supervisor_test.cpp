@@ -234,12 +234,34 @@ TEST(RepairPlan, ANodeThatIsCatchingUpIsNotRestartedAgain) {
 TEST(RepairPlan, LagAboveTheLimitCountsAsFailingButLoadDoesNot) {
   supervisor_config cfg;
   cfg.repair_after = 1;
+  cfg.stuck_after = 1;
   repair_plan lagging(cfg);
   auto s = sample(0, true);
   s.lag_blocks = cfg.feedback.lag_max + 1;
   EXPECT_EQ(lagging.step(s), repair_plan::action::hold);
   repair_plan busy(cfg);
   EXPECT_EQ(busy.step(sample(0, true, 1.0)), repair_plan::action::none);
+}
+
+// A follower stuck behind usually waits on a sealer too busy to hand out
+// blocks; a restart cannot help and a re-import from genesis makes it worse.
+// It gets `stuck_after` samples, far more than a silent node's `repair_after`.
+TEST(RepairPlan, AStuckFollowerGetsALongerWindowThanASilentNode) {
+  supervisor_config cfg;
+  cfg.repair_after = 3;
+  cfg.stuck_after = 12;
+  repair_plan p(cfg);
+  auto stuck = sample(0, true, 0.3, 50);
+  stuck.lag_blocks = cfg.feedback.lag_max + 100;
+  for (int i = 0; i < 11; ++i)
+    EXPECT_EQ(p.step(stuck), repair_plan::action::none) << "sample " << i;
+  EXPECT_EQ(p.step(stuck), repair_plan::action::hold);
+
+  repair_plan silent(cfg);
+  auto down = sample(0, false, 0.3, 50);
+  EXPECT_EQ(silent.step(down), repair_plan::action::none);
+  EXPECT_EQ(silent.step(down), repair_plan::action::none);
+  EXPECT_EQ(silent.step(down), repair_plan::action::hold);
 }
 
 // A node whose calls time out under load still answers: the zones keep work
@@ -265,7 +287,7 @@ TEST(RepairPlan, ANodeThatAnswersIsNotRestartedForItsErrorRate) {
 // would send it back to genesis. Only a head that stops moving is failing.
 TEST(RepairPlan, ALaggingNodeWhoseHeadMovesIsNotRestarted) {
   supervisor_config cfg;
-  cfg.repair_after = 3;
+  cfg.stuck_after = 3;
   repair_plan p(cfg);
   for (std::uint64_t head = 10; head < 40; ++head) {
     auto s = sample(0, true, 0.5, head);
