@@ -67,8 +67,10 @@ std::string platform_config_text(const platform_spec& s) {
   cfg["control"] = {{"port", s.control_port}};
   // A 0.1-core node gets 10 ms of CPU per 100 ms: under a burst its answer
   // to a probe can take seconds though it is working. The default timeout
-  // (300 ms) reads that as down, and the supervisor restarted busy nodes.
-  cfg["supervisor"] = {{"probe_timeout_ms", 3000}};
+  // (300 ms) reads that as down, and the supervisor restarted busy nodes;
+  // a sealer mining a 5000-write burst answered nothing for over 5 s (the
+  // default repair_after), so the bench waits 30 s before calling it down.
+  cfg["supervisor"] = {{"probe_timeout_ms", 3000}, {"repair_after", 60}};
   cfg["gateway"] = {{"address", "127.0.0.1"}, {"port", s.http_port}, {"web_root", s.dir + "/no-web-app"},
                     {"requests_per_second", 0}, {"call_timeout_ms", 600'000}};
   if (s.business) {
