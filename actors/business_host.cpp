@@ -136,6 +136,7 @@ caf::behavior host_behavior(host_actor* self, storage::database* db, business_se
         st.log("info", "business_host", "attached to a platform; services started");
       return "attached";
     },
+    [](status_atom) { return std::string("in-process"); },
     [self](call_atom, business_call& c) -> caf::result<caf::message> {
       auto it = self->state.services.find(service_of(c.op));
       if (it == self->state.services.end()) {

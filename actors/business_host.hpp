@@ -11,6 +11,8 @@
 //       -> string "attached": (re)spawns the actors for that platform
 //   (call_atom, business_call) -> business_reply ("unavailable" until attached)
 //   (wait_atom, uint64_t block) -> uint64_t: the indexer has reached `block`
+//   (status_atom) -> string: "in-process" (a worker's link answers
+//                      "attached" or "connecting" to the same question)
 #pragma once
 
 #include <caf/fwd.hpp>

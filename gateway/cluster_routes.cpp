@@ -153,8 +153,8 @@ std::shared_ptr<cluster_feed> add_cluster_routes(router& r, std::shared_ptr<gate
         r.body() = render_metrics(sup, dis, tx, worker);
         ex->reply(std::move(r));
       };
-      // Only a link to a worker process answers this; business actors in
-      // this process do not, and then there is no worker to report.
+      // A link to a worker process answers "attached" or "connecting";
+      // business actors in this process answer "in-process": no worker.
       auto& b = ctx->bridge;
       if (!b.handles().business)
         return reply("");

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every example in config/ as an operator would use it: the devnet ones
 # start the platform (health answers over HTTP or HTTPS, status over the
-# control port, SIGINT stops it cleanly); the external-node one, with no
+# control port, /metrics reports the worker link of the split, SIGINT stops
+# it cleanly); the external-node one, with no
 # node listening, refuses to start with "cannot reach node NAME at URL".
 # Ports are moved to free ones with flags (which override the file); each
 # run works in its own scratch folder, where the files' relative paths
@@ -25,28 +26,7 @@ cleanup() {
 trap cleanup EXIT
 
 free_ports() {   # free_ports N: a base with N consecutive free ports, then two single ones
-  python3 - "$1" <<'PY'
-import random, socket, sys
-n = int(sys.argv[1])
-def free(p):
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", p)); return True
-    except OSError:
-        return False
-    finally:
-        s.close()
-while True:
-    base = random.randint(21000, 29000)
-    if all(free(base + i) for i in range(n)):
-        break
-singles = []
-while len(singles) < 2:
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close()
-    if not base <= p < base + n and p not in singles:
-        singles.append(p)
-print(base, *singles)
-PY
+  python3 "$ROOT/scripts/lib/free_ports.py" "$1" 2
 }
 
 # starts NAME SCHEME: the example starts, answers /api/health and status,
@@ -77,6 +57,16 @@ starts() {
     sleep 0.5
   done
   if [ -z "$ok" ]; then tail -20 "$dir/up.log" >&2; fail "config/$name.json: no $scheme health answer"; fi
+  # No worker runs here: the split shows its link down, the others have none.
+  local worker
+  worker=$(curl -fsS --max-time 5 "${tls[@]}" "$scheme://127.0.0.1:$http/metrics" |
+             grep '^petrade_worker_attached' || true)
+  if [ "$name" = worker-split ]; then
+    [ "$worker" = "petrade_worker_attached 0" ] ||
+      fail "config/$name.json without its worker: /metrics says '$worker', expected petrade_worker_attached 0"
+  else
+    [ -z "$worker" ] || fail "config/$name.json runs no worker but /metrics says '$worker'"
+  fi
   local status
   status=$("$PETRADE" status --json --control-port "$control") || fail "config/$name.json: status failed"
   local seen
