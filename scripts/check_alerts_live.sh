@@ -30,31 +30,7 @@ cleanup() {
 trap cleanup EXIT
 
 # Ports: three single ones and a base with its neighbour free, all on loopback.
-read -r BASE CONTROL HTTP PROM < <(python3 - <<'PY'
-import random, socket
-def free(p):
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", p)); return True
-    except OSError:
-        return False
-    finally:
-        s.close()
-def any_port():
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
-while True:
-    base = random.randint(21000, 29000)
-    if free(base) and free(base + 1):
-        break
-picked = set([base, base + 1])
-rest = []
-while len(rest) < 3:
-    p = any_port()
-    if p not in picked:
-        picked.add(p); rest.append(p)
-print(base, *rest)
-PY
-)
+read -r BASE CONTROL HTTP PROM < <(python3 "$ROOT/scripts/lib/free_ports.py" 2 3)
 
 cat >"$WORK/petrade.json" <<EOF
 {

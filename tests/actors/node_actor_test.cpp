@@ -254,15 +254,11 @@ TEST_F(NodeActorTest, ANodeAnsweringCallsButNotTheProbeInTimeStaysReachable) {
       r.delay = 400ms;
     return r;
   });
-  node_actor_config c;
-  c.index = 1;
-  c.name = "busy";
+  auto c = base(anvil);
   c.url = slow_head.url();
+  c.probe.kind = probe_kind::none;   // no process to sample behind the script
   c.probe_interval = 200ms;
   c.probe_timeout = 100ms;
-  c.call_timeout = 2s;
-  c.supervisor = sup;
-  c.io = io;
   auto node = spawn(c);
   // Probes alone: every one times out, so the node reads unreachable.
   auto t0 = clock_type::now();

@@ -52,7 +52,7 @@ protected:
     cluster->start();
     platform_config cfg;
     auto node = cluster->nodes()[0];
-    cfg.external.push_back({"node0", node.url, node.submit_url, {}});
+    cfg.external.push_back({"node0", node.url, node.submit_url, {}, {}});
     cfg.dispatcher.chain_id = 31337;
     cfg.supervisor.probe_interval = 200ms;
     plat = new platform(cfg);

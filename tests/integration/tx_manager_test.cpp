@@ -106,7 +106,7 @@ protected:
   void start() {
     platform_config cfg;
     for (auto& n : cluster->nodes())
-      cfg.external.push_back({"node" + std::to_string(n.index), n.url, n.submit_url, {}});
+      cfg.external.push_back({"node" + std::to_string(n.index), n.url, n.submit_url, {}, {}});
     cfg.dispatcher.chain_id = 31337;
     cfg.supervisor.probe_interval = 200ms;
     plat = std::make_unique<platform>(cfg);
