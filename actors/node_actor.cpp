@@ -44,6 +44,7 @@ struct node_actor_state {
   bool reachable = false;
   clock_type::time_point answered_at{};   // the node's last answer to a task call
   probe_sample sample;
+  bool sample_fresh = false;   // this round's sample succeeded (else `sample` is an older one)
 
   std::uint64_t timer_seq = 0;  // only the newest timer chain keeps ticking
   std::uint64_t round = 0;
@@ -125,6 +126,7 @@ node_state compose(node_actor* self) {
   s.node = cfg.index;
   s.name = cfg.name;
   s.reachable = st.reachable;
+  s.busy = st.sample_fresh && st.sample.cpu >= 0.2;
   s.head = st.head;
   s.sampled_at_ms = static_cast<std::uint64_t>(
     std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now().time_since_epoch())
@@ -293,6 +295,7 @@ caf::behavior node_actor_impl(node_actor* self, std::shared_ptr<node_parts> part
       if (round != st.round || !st.sample_pending)
         return;
       st.sample_pending = false;
+      st.sample_fresh = ok;
       if (ok) {   // a failed sample keeps the last good one
         st.sample.cpu_cores = cores;
         st.sample.mem_bytes = bytes;

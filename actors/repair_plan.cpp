@@ -28,12 +28,17 @@ bool repair_plan::stuck(const node_state& s) const {
 repair_plan::action repair_plan::step(const node_state& s) {
   // After a restart only reachability and lag tell whether it worked.
   bool bad_now = !s.reachable || s.lag_blocks > cfg_->feedback.lag_max;
+  // A restarted node that works (CPU) is starting or importing: its wait
+  // for an answer starts over, as it does when its head moves.
+  bool working = s.busy || (s.reachable && s.head > last_head);
   switch (phase_) {
     case repair_phase::serving: {
       // A node stuck behind usually waits on its source (a sealer too busy
       // to hand out blocks), which a restart cannot fix and a re-import from
       // genesis makes worse: it gets a longer window than a silent one.
-      bool stuck_now = stuck(s);
+      // So does one that answers nothing while it burns CPU: overloaded, or
+      // in a loop that only a restart ends.
+      bool stuck_now = stuck(s) || (!s.reachable && s.busy);
       serving_head = std::max(serving_head.value_or(0), s.head);
       silent_for = silent(s) ? silent_for + 1 : 0;
       stuck_for = stuck_now ? stuck_for + 1 : 0;
@@ -64,8 +69,8 @@ repair_plan::action repair_plan::step(const node_state& s) {
       phase_ = s.reachable ? repair_phase::catching_up : repair_phase::restarting;
       // A node importing blocks is making progress: restarting it again
       // would only send it back to genesis.
-      if (s.reachable && s.head > last_head) {
-        last_head = s.head;
+      if (working) {
+        last_head = std::max(last_head, s.head);
         waited = 0;
         return action::none;
       }

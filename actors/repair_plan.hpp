@@ -22,7 +22,10 @@ public:
   std::uint32_t restarts() const { return restarts_; }
 
 private:
-  bool silent(const node_state& s) const { return !s.reachable; }
+  /// Answers nothing and does nothing: a node that burns CPU while its
+  /// answers are late is overloaded (followers replaying a burst on a small
+  /// quota were restarted over and over for it).
+  bool silent(const node_state& s) const { return !s.reachable && !s.busy; }
   bool stuck(const node_state& s) const;
   const supervisor_config* cfg_;
   repair_phase phase_ = repair_phase::serving;

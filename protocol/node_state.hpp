@@ -17,7 +17,11 @@ inline constexpr std::size_t dimension_count = 6;
 struct node_state {
   std::uint32_t node = 0;          // index in the cluster config
   std::string name;                // e.g. "node1"
-  bool reachable = false;          // the last probe got an answer
+  bool reachable = false;          // the last probe, or a task call since, got an answer
+  /// This round's CPU sample succeeded and shows the process at work (at
+  /// least a fifth of its cores): a node that answers nothing but burns
+  /// CPU is overloaded, not hung, and a restart would only cost it its work.
+  bool busy = false;
   std::uint64_t head = 0;          // latest block number seen on the node
   std::uint64_t sampled_at_ms = 0; // steady-clock milliseconds of the sample
   // Normalised state vector s, each in [0, 1], indexed by `dimension`.
@@ -37,7 +41,7 @@ struct node_state {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, node_state& x) {
-  return f(x.node, x.name, x.reachable, x.head, x.sampled_at_ms, x.s, x.cpu_cores, x.mem_bytes,
+  return f(x.node, x.name, x.reachable, x.busy, x.head, x.sampled_at_ms, x.s, x.cpu_cores, x.mem_bytes,
            x.latency_ms, x.error_rate, x.inflight, x.inflight_cap, x.lag_blocks);
 }
 

@@ -229,6 +229,7 @@ TEST_F(NodeActorTest, AFrozenNodeIsReportedUnreachableWithinTwoIntervals) {
   std::cout << "unreachable reported " << took << " ms after SIGSTOP\n";
   EXPECT_LT(took, 500);   // 2 probe intervals
   EXPECT_GT(down->second.error_rate, 0);
+  EXPECT_FALSE(down->second.busy) << "a stopped process burns no CPU: it is silent, not overloaded";
   auto stuck = execute(node, make_task(1, "eth_blockNumber"));
   EXPECT_EQ(stuck.error, task_error::unreachable);
   EXPECT_NE(stuck.message.find("timeout"), std::string::npos) << stuck.message;

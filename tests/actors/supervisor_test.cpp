@@ -264,6 +264,34 @@ TEST(RepairPlan, AStuckFollowerGetsALongerWindowThanASilentNode) {
   EXPECT_EQ(silent.step(down), repair_plan::action::hold);
 }
 
+// Answering nothing while burning CPU is overload (followers replaying a
+// burst on a 0.1-core quota), not a hang: the long window applies, and a
+// restarted node that works is given time to start before another restart.
+TEST(RepairPlan, ANodeAtWorkThatAnswersNothingGetsTheLongWindow) {
+  supervisor_config cfg;
+  cfg.repair_after = 3;
+  cfg.stuck_after = 8;
+  cfg.backoff_samples = 2;
+  repair_plan p(cfg);
+  auto overloaded = sample(0, false, 1.0, 50);
+  overloaded.busy = true;
+  for (int i = 0; i < 7; ++i)
+    EXPECT_EQ(p.step(overloaded), repair_plan::action::none) << "sample " << i;
+  EXPECT_EQ(p.step(overloaded), repair_plan::action::hold);
+  EXPECT_EQ(p.step(overloaded), repair_plan::action::restart);
+  // Starting up: silent but at work, for longer than the backoff.
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(p.step(overloaded), repair_plan::action::none) << "sample " << i;
+    EXPECT_NE(p.phase(), repair_phase::draining);
+  }
+  // Idle and silent: the backoff runs out and it is restarted again.
+  auto dead = sample(0, false, 0.0, 50);
+  p.step(dead);
+  p.step(dead);
+  EXPECT_EQ(p.phase(), repair_phase::draining);
+  EXPECT_EQ(p.restarts(), 1u);
+}
+
 // A node whose calls time out under load still answers: the zones keep work
 // away from it, but restarting it would only cost a sealer minutes of
 // re-import. Errors alone are not a reason to restart.
