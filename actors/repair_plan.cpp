@@ -36,9 +36,10 @@ repair_plan::action repair_plan::step(const node_state& s) {
       // A node stuck behind usually waits on its source (a sealer too busy
       // to hand out blocks), which a restart cannot fix and a re-import from
       // genesis makes worse: it gets a longer window than a silent one.
-      // So does one that answers nothing while it burns CPU: overloaded, or
-      // in a loop that only a restart ends.
-      bool stuck_now = stuck(s) || (!s.reachable && s.busy);
+      // So does one that answers nothing while it burns CPU (overloaded, or
+      // in a loop that only a restart ends); every unanswered sample counts
+      // here, so a node flapping between busy and idle is not spared.
+      bool stuck_now = stuck(s) || !s.reachable;
       serving_head = std::max(serving_head.value_or(0), s.head);
       silent_for = silent(s) ? silent_for + 1 : 0;
       stuck_for = stuck_now ? stuck_for + 1 : 0;
