@@ -148,7 +148,7 @@ std::shared_ptr<cluster_feed> add_cluster_routes(router& r, std::shared_ptr<gate
     gather(ctx, true, [ex, ctx](std::string sup, std::string dis, std::string tx) {
       auto reply = [ex, sup, dis, tx](std::string worker) {
         response r{http::status::ok, ex->req.version()};
-        r.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+        r.set(http::field::content_type, boost::beast::string_view(metrics_content_type.data(), metrics_content_type.size()));
         r.keep_alive(ex->req.keep_alive());
         r.body() = render_metrics(sup, dis, tx, worker);
         ex->reply(std::move(r));

@@ -8,10 +8,10 @@
 # and the --docker-restart variant. Exits non-zero with a message per failure.
 #
 # Needs /usr/bin/python3 with Debian's python3-yaml, openssl, and foundry's
-# cast (tools/node_modules/.bin/cast, from scripts/setup.sh). Runs
-# `docker-compose config -q` when Debian's docker-compose is installed, and
-# `build/petrade up --config FILE --help` (which parses the config and exits)
-# when build/petrade exists.
+# cast (tools/node_modules/.bin/cast), Debian's docker-compose (for
+# `docker-compose config -q`), and a built tree: build/petrade (its
+# `up --config FILE --help` parses the config and exits) and the contract
+# artifacts. scripts/setup.sh installs the tools; scripts/test builds.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -34,10 +34,9 @@ import json, os, re, subprocess, sys, tomllib
 import yaml
 
 out, n, repo, variant = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-petrade_bin = sys.argv[5] if len(sys.argv) > 5 else ""
+petrade_bin = sys.argv[5]
 docker_restart = variant == "docker-restart"
 failures = []
-notes = []
 
 def fail(msg):
     failures.append(msg)
@@ -372,28 +371,25 @@ if docker_restart:
 # petrade's own parser: `petrade up --config FILE --help` reads the whole
 # config (platform and gateway sections) and exits before starting anything.
 # The container paths are pointed at the rendered files first.
-if petrade_bin:
-    local = json.loads(json.dumps(pj))
-    def relocate(obj):
-        if isinstance(obj, dict):
-            return {k: relocate(v) for k, v in obj.items()}
-        if isinstance(obj, list):
-            return [relocate(v) for v in obj]
-        if isinstance(obj, str) and obj.startswith("/run/secrets/"):
-            return host_path("petrade", obj) or obj
-        return obj
-    local = relocate(local)
-    local["transactions"]["journal"] = os.path.join(out, "parse-check-journal")
-    local_path = os.path.join(out, "petrade.parse-check.json")
-    with open(local_path, "w") as f:
-        json.dump(local, f)
-    r = subprocess.run([petrade_bin, "up", "--config", local_path, "--help"],
-                       capture_output=True, text=True, cwd=out)
-    os.remove(local_path)
-    if r.returncode != 0:
-        fail("build/petrade refuses petrade.json: %s" % (r.stderr or r.stdout).strip())
-else:
-    notes.append("build/petrade not found: petrade.json not checked by petrade's own parser")
+local = json.loads(json.dumps(pj))
+def relocate(obj):
+    if isinstance(obj, dict):
+        return {k: relocate(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [relocate(v) for v in obj]
+    if isinstance(obj, str) and obj.startswith("/run/secrets/"):
+        return host_path("petrade", obj) or obj
+    return obj
+local = relocate(local)
+local["transactions"]["journal"] = os.path.join(out, "parse-check-journal")
+local_path = os.path.join(out, "petrade.parse-check.json")
+with open(local_path, "w") as f:
+    json.dump(local, f)
+r = subprocess.run([petrade_bin, "up", "--config", local_path, "--help"],
+                   capture_output=True, text=True, cwd=out)
+os.remove(local_path)
+if r.returncode != 0:
+    fail("build/petrade refuses petrade.json: %s" % (r.stderr or r.stdout).strip())
 
 # ---- Prometheus
 prom_svc = "prometheus"
@@ -437,24 +433,23 @@ gtargets = sorted(t for sc in (gjob or {}).get("static_configs") or [] for t in 
 if gtargets != sorted("%s:6060" % g for g in want) or (gjob or {}).get("metrics_path") != "/debug/metrics/prometheus":
     fail("prometheus geth job must scrape every node's /debug/metrics/prometheus on 6060, got %s" % gtargets)
 
-for m in notes:
-    print("check_compose: note (%s, N=%d): %s" % (variant, n, m))
 for m in failures:
     print("check_compose: FAIL (%s, N=%d): %s" % (variant, n, m), file=sys.stderr)
 sys.exit(1 if failures else 0)
 PYEOF
 
-PETRADE_BIN=""
-[ -x build/petrade ] && PETRADE_BIN="$REPO/build/petrade"
+command -v docker-compose >/dev/null ||
+  { echo "check_compose: FAIL: docker-compose not found (Debian package docker-compose; scripts/setup.sh installs it)" >&2; exit 1; }
+[ -x build/petrade ] && [ -d build/artifacts/contracts ] ||
+  { echo "check_compose: FAIL: build/petrade and build/artifacts/contracts are needed: build first (scripts/test)" >&2; exit 1; }
+PETRADE_BIN="$REPO/build/petrade"
 
 check() {   # check OUT N VARIANT
   local out="$1" n="$2" variant="$3"
   "$PY" "$CHECKER" "$out" "$n" "$REPO" "$variant" "$PETRADE_BIN" \
     || fail "the $variant rendering for N=$n in $out has the problems above"
-  if command -v docker-compose >/dev/null; then
-    (cd "$out" && docker-compose -f docker-compose.yml config -q) \
-      || fail "docker-compose config rejects the $variant rendering for N=$n"
-  fi
+  (cd "$out" && docker-compose -f docker-compose.yml config -q) \
+    || fail "docker-compose config rejects the $variant rendering for N=$n"
   note "ok: $variant rendering, N=$n"
 }
 
@@ -489,8 +484,7 @@ PYEOF
 
 # geth's clique chain stops at London, so contract code must not use later
 # opcodes (the EVM version is set in contracts/compile.js).
-if [ -d build/artifacts/contracts ]; then
-  "$PY" - build/artifacts/contracts <<'PYEOF'
+"$PY" - build/artifacts/contracts <<'PYEOF'
 import glob, json, os, sys
 later = {0x5f: "PUSH0", 0x5e: "MCOPY", 0x5c: "TLOAD", 0x5d: "TSTORE", 0x49: "BLOBHASH", 0x4a: "BLOBBASEFEE"}
 bad = False
@@ -511,10 +505,7 @@ for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.json"))):
         bad = True
 sys.exit(1 if bad else 0)
 PYEOF
-fi
 
-command -v docker-compose >/dev/null || note "docker-compose not installed: compose's own validation skipped"
-[ -n "$PETRADE_BIN" ] || note "build/petrade not built: petrade.json is not run through petrade's parser"
 
 for n in 1 4; do
   render "$n" "$TMP/out-$n"

@@ -19,10 +19,11 @@
 #     gateway and file paths agree with the Services and the volumes;
 #   - the geth genesis parses, is clique with a positive chain id and no fork after
 #     London, and geth-config lists an enode line per replica;
-#   - with kubectl installed: `kubectl kustomize deploy/k8s` renders, and the
+#   - `kubectl kustomize deploy/k8s` renders, and the
 #     prometheus-rules ConfigMap can be made from deploy/prometheus/rules.yml.
 #
-# Needs /usr/bin/python3 with PyYAML (Debian: python3-yaml).
+# Needs /usr/bin/python3 with PyYAML (Debian: python3-yaml) and kubectl
+# (Debian: kubernetes-client); scripts/setup.sh installs both.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -594,18 +595,16 @@ print("check_k8s: kubectl kustomize deploy/k8s renders %d objects" % len(docs))
 PY
 )
 
-if command -v kubectl >/dev/null 2>&1; then
-  if ! rendered="$(kubectl kustomize "$k8s" 2>/dev/null)"; then
-    die "kubectl kustomize deploy/k8s failed: $(kubectl kustomize "$k8s" 2>&1 >/dev/null)"
-  fi
-  printf '%s\n' "$rendered" | "$py" -c "$render_check" || exit 1
-  if ! out="$(kubectl create configmap prometheus-rules \
-                --from-file=rules.yml="$root/deploy/prometheus/rules.yml" \
-                --dry-run=client -o yaml 2>&1)"; then
-    die "kubectl create configmap prometheus-rules from deploy/prometheus/rules.yml failed: $out"
-  fi
-  echo "check_k8s: the prometheus-rules ConfigMap can be made from deploy/prometheus/rules.yml"
-else
-  echo "check_k8s: kubectl not found; skipped 'kubectl kustomize deploy/k8s'"
+command -v kubectl >/dev/null 2>&1 ||
+  die "kubectl not found (Debian package kubernetes-client; scripts/setup.sh installs it)"
+if ! rendered="$(kubectl kustomize "$k8s" 2>/dev/null)"; then
+  die "kubectl kustomize deploy/k8s failed: $(kubectl kustomize "$k8s" 2>&1 >/dev/null)"
 fi
+printf '%s\n' "$rendered" | "$py" -c "$render_check" || exit 1
+if ! out="$(kubectl create configmap prometheus-rules \
+              --from-file=rules.yml="$root/deploy/prometheus/rules.yml" \
+              --dry-run=client -o yaml 2>&1)"; then
+  die "kubectl create configmap prometheus-rules from deploy/prometheus/rules.yml failed: $out"
+fi
+echo "check_k8s: the prometheus-rules ConfigMap can be made from deploy/prometheus/rules.yml"
 echo "check_k8s: ok"

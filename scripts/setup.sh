@@ -28,6 +28,8 @@ ensure_debian_packages() {
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
     missing+=(nodejs npm)
   fi
+  # kubectl for the deploy/k8s check; any kubectl will do, Debian's only if none.
+  command -v kubectl >/dev/null || missing+=(kubernetes-client)
   if [ ${#missing[@]} -eq 0 ]; then
     return
   fi
