@@ -195,12 +195,12 @@ void on_head(node_actor* self, std::uint64_t round, double rtt, const task_resul
     return;
   st.head_pending = false;
   record(self, rtt, r.error == task_error::unreachable);
-  // An error answer is an answer, and so is a task call answered since the
-  // last round: a node too busy to answer the probe in time is slow, not
-  // down, and must not be restarted for it.
-  const auto& cfg = st.parts->cfg;
-  st.reachable = r.error != task_error::unreachable
-                 || clock_type::now() - st.answered_at <= probe_timeout(cfg) + cfg.probe_interval;
+  // An error answer is an answer, and so is a task call answered while this
+  // round's probe was out: a node too busy to answer the probe in time is
+  // slow, not down, and must not be restarted for it. Only answers from this
+  // round count, so a node frozen right after its last answer is still
+  // seen as down within one round.
+  st.reachable = r.error != task_error::unreachable || st.answered_at >= st.round_started;
   if (r.ok()) {
     try {
       auto head = static_cast<std::uint64_t>(eth::from_quantity(json::parse(r.result).get<std::string>()));
