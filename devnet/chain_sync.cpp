@@ -6,12 +6,20 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
+#include <vector>
 
 namespace petrade::devnet {
 
 namespace {
 
 using json = nlohmann::json;
+
+// The source is usually the sealer, which also serves the platform's load: a
+// call waits in its queue behind hundreds of others. So a sync pass makes
+// three batched calls to it and waits for them as long as it takes, instead
+// of failing the pass (and never catching up) when the sealer is saturated.
+constexpr std::chrono::milliseconds source_wait{30'000};
 
 std::uint64_t quantity(const json& v) {
   return static_cast<std::uint64_t>(eth::from_quantity(v.get<std::string>()));
@@ -36,7 +44,7 @@ void move_transaction(jsonrpc::client& from, jsonrpc::client& to, const std::str
   auto raw = from.call_sync("eth_getRawTransactionByHash", json::array({hash}));
   if (raw.is_string()) {
     try {
-      to.call_sync("eth_sendRawTransaction", json::array({raw}));
+      to.call_sync("eth_sendRawTransaction", json::array({raw}), source_wait);
     } catch (const jsonrpc::rpc_exception& e) {
       // "already known" / "nonce too low": the upstream has it or mined it.
       if (e.kind() != jsonrpc::error_kind::rpc)
@@ -69,44 +77,56 @@ std::uint64_t head_of(jsonrpc::client& node) {
 import_result import_blocks(jsonrpc::client& source, jsonrpc::client& target,
                             std::uint64_t max_blocks) {
   import_result r;
-  r.source_head = head_of(source);
+  r.source_head = quantity(source.call_sync("eth_blockNumber", json::array(), source_wait));
   r.target_head = head_of(target);
   // The target's head must be a block of the source's chain, else importing
-  // on top of it would fork.
+  // on top of it would fork. When the target is behind, the common block is
+  // its head and the blocks to import follow it, so one batch fetches both.
   auto common = std::min(r.source_head, r.target_head);
-  if (block_at(target, common).at("hash") != block_at(source, common).at("hash")) {
+  auto span = r.source_head > r.target_head ? std::min(max_blocks, r.source_head - r.target_head) : 0;
+  std::vector<jsonrpc::batch_item> wanted;
+  for (auto n = common; n <= common + span; ++n)
+    wanted.push_back({"eth_getBlockByNumber", json::array({eth::to_quantity(n), false})});
+  std::vector<json> blocks;
+  for (auto& b : source.batch_sync(wanted, source_wait))
+    blocks.push_back(b.value_or_throw());
+  if (block_at(target, common).at("hash") != blocks.front().at("hash")) {
     r.diverged = true;
     r.why = "block " + std::to_string(common) + " differs";
     return r;
   }
-  while (r.target_head < r.source_head && r.imported < max_blocks) {
-    auto n = r.target_head + 1;
-    auto block = block_at(source, n);
-    std::vector<jsonrpc::batch_item> fetch;
-    for (auto& h : block.at("transactions"))
+  std::vector<jsonrpc::batch_item> fetch;
+  for (std::size_t i = 1; i < blocks.size(); ++i)
+    for (auto& h : blocks[i].at("transactions"))
       fetch.push_back({"eth_getRawTransactionByHash", json::array({h})});
-    if (!fetch.empty()) {
-      // One by one, not as a batch: a node may work on a batch's items
-      // concurrently, and the pool's fifo order must be the block's order.
-      for (auto& raw : source.batch_sync(fetch)) {
-        try {
-          target.call_sync("eth_sendRawTransaction", json::array({raw.value_or_throw()}));
-        } catch (const jsonrpc::rpc_exception& e) {
-          if (e.kind() != jsonrpc::error_kind::rpc)
-            throw;   // "already known": the pool has it, in its place
-        }
+  std::vector<jsonrpc::call_result> raws;
+  if (!fetch.empty())
+    raws = source.batch_sync(fetch, source_wait);
+  auto next_raw = raws.begin();
+  for (std::size_t i = 1; i < blocks.size(); ++i) {
+    const auto& block = blocks[i];
+    auto n = r.target_head + 1;
+    auto count = block.at("transactions").size();
+    // One by one, not as a batch: a node may work on a batch's items
+    // concurrently, and the pool's fifo order must be the block's order.
+    for (std::size_t t = 0; t < count; ++t, ++next_raw) {
+      try {
+        target.call_sync("eth_sendRawTransaction", json::array({next_raw->value_or_throw()}));
+      } catch (const jsonrpc::rpc_exception& e) {
+        if (e.kind() != jsonrpc::error_kind::rpc)
+          throw;   // "already known": the pool has it, in its place
       }
     }
     // Anything else in the pool would be mined into this block and fork it.
     auto st = target.call_sync("txpool_status", json::array());
-    if (quantity(st.at("pending")) + quantity(st.at("queued")) != fetch.size())
+    if (quantity(st.at("pending")) + quantity(st.at("queued")) != count)
       strip_pool(target, source, block.at("transactions"));
     target.call_sync("evm_mine", json::array({block.at("timestamp")}));
     auto mined = block_at(target, n);
     if (mined.at("hash") != block.at("hash")) {
       r.diverged = true;
       r.why = "replayed block " + std::to_string(n) + " has " + std::to_string(mined.at("transactions").size())
-              + " of its " + std::to_string(block.at("transactions").size()) + " transactions, timestamp "
+              + " of its " + std::to_string(count) + " transactions, timestamp "
               + mined.at("timestamp").get<std::string>() + " vs " + block.at("timestamp").get<std::string>();
       return r;
     }

@@ -1,0 +1,112 @@
+// Block import between two real anvil nodes, with the source behind a relay
+// that answers each request only after 2.5 s: the sealer of a loaded
+// cluster, whose queue is longer than the devnet's usual 2 s call timeout.
+#include "devnet/chain_sync.hpp"
+#include "protocol/jsonrpc/client.hpp"
+#include "protocol/jsonrpc/io_runner.hpp"
+#include "tests/protocol/jsonrpc/test_server.hpp"
+#include "tests/support/tools.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using namespace petrade;
+using namespace std::chrono_literals;
+using json = nlohmann::json;
+
+constexpr int blocks = 24;
+
+std::vector<std::string> node_args(bool mining) {
+  std::vector<std::string> a{"--timestamp", "1700000000", "--order", "fifo"};
+  if (!mining)
+    a.push_back("--no-mining");
+  return a;
+}
+
+jsonrpc::client_options patient_for(std::chrono::milliseconds timeout) {
+  jsonrpc::client_options o;
+  o.default_timeout = timeout;
+  return o;
+}
+
+class ChainSyncTest : public ::testing::Test {
+protected:
+  test::anvil_node sealer{node_args(true)};
+  test::anvil_node follower{node_args(false)};
+  jsonrpc::io_runner io{1};
+  std::shared_ptr<jsonrpc::client> sealer_rpc = jsonrpc::client::create(io, sealer.url(), patient_for(30s));
+  std::shared_ptr<jsonrpc::client> follower_rpc = jsonrpc::client::create(io, follower.url(), patient_for(30s));
+
+  // Forwards every request to the sealer and answers it 2.5 s later.
+  jsonrpc::test::test_server slow_sealer{[this](const std::string& body) {
+    auto doc = json::parse(body);
+    auto answer = [](const json& call, const json& result) {
+      return json{{"jsonrpc", "2.0"}, {"id", call.at("id")}, {"result", result}};
+    };
+    json out;
+    if (doc.is_array()) {
+      std::vector<jsonrpc::batch_item> items;
+      for (auto& c : doc)
+        items.push_back({c.at("method").get<std::string>(), c.at("params")});
+      auto results = sealer_rpc->batch_sync(items);
+      out = json::array();
+      for (std::size_t i = 0; i < results.size(); ++i)
+        out.push_back(answer(doc[i], results[i].value_or_throw()));
+    } else {
+      out = answer(doc, sealer_rpc->call_sync(doc.at("method").get<std::string>(), doc.at("params")));
+    }
+    jsonrpc::test::reply r{200, out.dump()};
+    r.delay = 2500ms;
+    return r;
+  }};
+
+  void SetUp() override {
+    auto from = test::dev_addr0;
+    for (int i = 0; i < blocks; ++i)
+      sealer_rpc->call_sync("eth_sendTransaction",
+                            json::array({{{"from", from}, {"to", devnet::dev_addr3}, {"value", "0x1"}}}));
+  }
+};
+
+TEST_F(ChainSyncTest, AFollowerCatchesUpFromASealerSlowerThanTheUsualTimeout) {
+  // The devnet's clients give up on a call after 2 s; the import must wait
+  // for its source anyway, or a follower of a saturated sealer never moves.
+  auto source = jsonrpc::client::create(io, slow_sealer.url(), patient_for(2000ms));
+  auto target = jsonrpc::client::create(io, follower.url(), patient_for(2000ms));
+  auto r = devnet::import_blocks(*source, *target, 64);
+  EXPECT_FALSE(r.diverged) << r.why;
+  EXPECT_EQ(r.imported, static_cast<std::uint64_t>(blocks));
+  EXPECT_EQ(r.target_head, r.source_head);
+  EXPECT_EQ(devnet::head_of(*follower_rpc), devnet::head_of(*sealer_rpc));
+  auto tip = json::array({"latest", false});
+  EXPECT_EQ(follower_rpc->call_sync("eth_getBlockByNumber", tip).at("hash"),
+            sealer_rpc->call_sync("eth_getBlockByNumber", tip).at("hash"));
+  // Head, blocks, raw transactions: each queue wait is paid once per pass,
+  // not once per block.
+  EXPECT_EQ(slow_sealer.requests(), 3u);
+}
+
+TEST_F(ChainSyncTest, ABatchLimitLeavesTheRestForTheNextPass) {
+  auto target = jsonrpc::client::create(io, follower.url(), patient_for(2000ms));
+  auto first = devnet::import_blocks(*sealer_rpc, *target, 10);
+  EXPECT_EQ(first.imported, 10u);
+  EXPECT_EQ(first.target_head, 10u);
+  auto rest = devnet::import_blocks(*sealer_rpc, *target, 64);
+  EXPECT_FALSE(rest.diverged) << rest.why;
+  EXPECT_EQ(rest.imported, static_cast<std::uint64_t>(blocks - 10));
+  auto nothing = devnet::import_blocks(*sealer_rpc, *target, 64);
+  EXPECT_EQ(nothing.imported, 0u);
+  EXPECT_EQ(nothing.target_head, static_cast<std::uint64_t>(blocks));
+}
+
+TEST_F(ChainSyncTest, AFollowerOnAnotherChainIsReportedDiverged) {
+  // A block the sealer never had: the follower mines an empty one itself.
+  follower_rpc->call_sync("evm_mine", json::array({1700000999}));
+  auto r = devnet::import_blocks(*sealer_rpc, *follower_rpc, 64);
+  EXPECT_TRUE(r.diverged);
+  EXPECT_EQ(r.why, "block 1 differs");
+  EXPECT_EQ(r.imported, 0u);
+}
+
+} // namespace
