@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <utility>
 #include <vector>
 
 namespace petrade::devnet {
@@ -29,41 +30,50 @@ json block_at(jsonrpc::client& node, std::uint64_t n) {
   return node.call_sync("eth_getBlockByNumber", json::array({eth::to_quantity(n), false}));
 }
 
-std::vector<std::string> pending_hashes(jsonrpc::client& node) {
+// The pool by part: anvil mines only "pending" transactions; "queued" ones
+// wait for a nonce gap to close, and anvil_dropTransaction cannot remove them.
+struct pool_hashes {
+  std::vector<std::string> pending, queued;
+};
+
+pool_hashes pool_of(jsonrpc::client& node) {
   auto content = node.call_sync("txpool_content", json::array());
-  std::vector<std::string> hashes;
-  for (const char* part : {"pending", "queued"})
+  pool_hashes out;
+  for (auto [part, into] : {std::pair{"pending", &out.pending}, std::pair{"queued", &out.queued}})
     if (content.contains(part))
       for (auto& [sender, by_nonce] : content[part].items())
         for (auto& [nonce, tx] : by_nonce.items())
-          hashes.push_back(tx.at("hash").get<std::string>());
-  return hashes;
+          into->push_back(tx.at("hash").get<std::string>());
+  return out;
+}
+
+void send_on(jsonrpc::client& from, jsonrpc::client& to, const std::string& hash) {
+  auto raw = from.call_sync("eth_getRawTransactionByHash", json::array({hash}));
+  if (!raw.is_string())
+    return;
+  try {
+    to.call_sync("eth_sendRawTransaction", json::array({raw}), source_wait);
+  } catch (const jsonrpc::rpc_exception& e) {
+    // "already known" / "nonce too low": the upstream has it or mined it.
+    if (e.kind() != jsonrpc::error_kind::rpc)
+      throw;
+  }
 }
 
 void move_transaction(jsonrpc::client& from, jsonrpc::client& to, const std::string& hash) {
-  auto raw = from.call_sync("eth_getRawTransactionByHash", json::array({hash}));
-  if (raw.is_string()) {
-    try {
-      to.call_sync("eth_sendRawTransaction", json::array({raw}), source_wait);
-    } catch (const jsonrpc::rpc_exception& e) {
-      // "already known" / "nonce too low": the upstream has it or mined it.
-      if (e.kind() != jsonrpc::error_kind::rpc)
-        throw;
-    }
-  }
+  send_on(from, to, hash);
   from.call_sync("anvil_dropTransaction", json::array({hash}));
 }
 
-bool pool_empty(jsonrpc::client& node) {
-  auto st = node.call_sync("txpool_status", json::array());
-  return quantity(st.at("pending")) == 0 && quantity(st.at("queued")) == 0;
+std::uint64_t pending_count(jsonrpc::client& node) {
+  return quantity(node.call_sync("txpool_status", json::array()).at("pending"));
 }
 
-// Moves every pooled transaction that is not in `keep` from `node` to
+// Moves every pending transaction that is not in `keep` from `node` to
 // `upstream`, so a transaction that reached a follower mid-import is neither
-// mined out of turn nor lost.
+// mined out of turn nor lost. Queued ones cannot be mined into this block.
 void strip_pool(jsonrpc::client& node, jsonrpc::client& upstream, const json& keep) {
-  for (auto& h : pending_hashes(node))
+  for (auto& h : pool_of(node).pending)
     if (std::find(keep.begin(), keep.end(), json(h)) == keep.end())
       move_transaction(node, upstream, h);
 }
@@ -118,8 +128,7 @@ import_result import_blocks(jsonrpc::client& source, jsonrpc::client& target,
       }
     }
     // Anything else in the pool would be mined into this block and fork it.
-    auto st = target.call_sync("txpool_status", json::array());
-    if (quantity(st.at("pending")) + quantity(st.at("queued")) != count)
+    if (pending_count(target) != count)
       strip_pool(target, source, block.at("transactions"));
     target.call_sync("evm_mine", json::array({block.at("timestamp")}));
     auto mined = block_at(target, n);
@@ -136,13 +145,29 @@ import_result import_blocks(jsonrpc::client& source, jsonrpc::client& target,
   return r;
 }
 
-std::size_t forward_pending(jsonrpc::client& follower, jsonrpc::client& sealer) {
-  if (pool_empty(follower))
+std::size_t forward_pending(jsonrpc::client& follower, jsonrpc::client& sealer,
+                            relayed_set& relayed) {
+  auto st = follower.call_sync("txpool_status", json::array());
+  if (quantity(st.at("pending")) == 0 && quantity(st.at("queued")) == 0) {
+    relayed.clear();
     return 0;
-  auto hashes = pending_hashes(follower);
-  for (auto& h : hashes)
+  }
+  auto pool = pool_of(follower);
+  for (auto& h : pool.pending)
     move_transaction(follower, sealer, h);
-  return hashes.size();
+  // A queued one stays in the follower's pool: sent on once, remembered for
+  // as long as it stays, or every pass would send it again.
+  relayed_set still_queued;
+  std::size_t sent = pool.pending.size();
+  for (auto& h : pool.queued) {
+    if (!relayed.count(h)) {
+      send_on(follower, sealer, h);
+      ++sent;
+    }
+    still_queued.insert(h);
+  }
+  relayed = std::move(still_queued);
+  return sent;
 }
 
 } // namespace petrade::devnet

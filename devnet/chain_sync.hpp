@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_set>
 
 namespace petrade::jsonrpc {
 class client;
@@ -28,10 +29,16 @@ struct import_result {
 import_result import_blocks(jsonrpc::client& source, jsonrpc::client& target,
                             std::uint64_t max_blocks);
 
+/// Hashes of the queued transactions a follower has already sent on.
+using relayed_set = std::unordered_set<std::string>;
+
 /// Transactions that reached a follower's pool directly are sent on to the
 /// sealer (as gossip would) and dropped from the follower, whose blocks come
-/// only from import. Returns how many were forwarded.
-std::size_t forward_pending(jsonrpc::client& follower, jsonrpc::client& sealer);
+/// only from import. anvil cannot drop a queued transaction (one waiting for
+/// a nonce gap to close): it is sent on once, and `relayed` (the follower's
+/// own, kept between calls) remembers it. Returns how many were sent on.
+std::size_t forward_pending(jsonrpc::client& follower, jsonrpc::client& sealer,
+                            relayed_set& relayed);
 
 std::uint64_t head_of(jsonrpc::client& node);
 

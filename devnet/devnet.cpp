@@ -64,6 +64,7 @@ struct cluster::node_slot {
   int restarts = 0;
   bool restart_requested = false;
   std::shared_ptr<jsonrpc::client> rpc;   // this node
+  relayed_set relayed;                    // the keeper's own
   std::thread keeper;
 };
 
@@ -231,7 +232,7 @@ void cluster::catch_up(node_slot& n) {
     n.head = head;
   };
   if (n.role == node_role::follower) {
-    forward_pending(*n.rpc, *sealer.rpc);
+    forward_pending(*n.rpc, *sealer.rpc, n.relayed);
     auto r = import_blocks(*sealer.rpc, *n.rpc, import_batch);
     if (r.diverged) {
       emit("warn", "node " + std::to_string(n.index)

@@ -9,6 +9,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 namespace {
 
 using namespace petrade;
@@ -38,7 +41,9 @@ protected:
   std::shared_ptr<jsonrpc::client> sealer_rpc = jsonrpc::client::create(io, sealer.url(), patient_for(30s));
   std::shared_ptr<jsonrpc::client> follower_rpc = jsonrpc::client::create(io, follower.url(), patient_for(30s));
 
-  // Forwards every request to the sealer and answers it 2.5 s later.
+  std::chrono::milliseconds relay_delay = 2500ms;
+  std::atomic<int> sent_on{0};
+  // Forwards every request to the sealer and answers it `relay_delay` later.
   jsonrpc::test::test_server slow_sealer{[this](const std::string& body) {
     auto doc = json::parse(body);
     auto answer = [](const json& call, const json& result) {
@@ -56,16 +61,26 @@ protected:
     } else {
       out = answer(doc, sealer_rpc->call_sync(doc.at("method").get<std::string>(), doc.at("params")));
     }
+    sent_on += body.find("eth_sendRawTransaction") != std::string::npos;
     jsonrpc::test::reply r{200, out.dump()};
-    r.delay = 2500ms;
+    r.delay = relay_delay;
     return r;
   }};
 
   void SetUp() override {
-    auto from = test::dev_addr0;
-    for (int i = 0; i < blocks; ++i)
+    // One transfer per block: automine may put transactions that arrive
+    // together in one block, so each waits for the block before it.
+    for (int i = 0; i < blocks; ++i) {
       sealer_rpc->call_sync("eth_sendTransaction",
-                            json::array({{{"from", from}, {"to", devnet::dev_addr3}, {"value", "0x1"}}}));
+                            json::array({{{"from", test::dev_addr0}, {"to", devnet::dev_addr3}, {"value", "0x1"}}}));
+      ASSERT_TRUE(sealer_reaches(i + 1));
+    }
+  }
+
+  bool sealer_reaches(std::uint64_t head) {
+    for (int i = 0; i < 200 && devnet::head_of(*sealer_rpc) < head; ++i)
+      std::this_thread::sleep_for(25ms);
+    return devnet::head_of(*sealer_rpc) >= head;
   }
 };
 
@@ -107,6 +122,35 @@ TEST_F(ChainSyncTest, AFollowerOnAnotherChainIsReportedDiverged) {
   EXPECT_TRUE(r.diverged);
   EXPECT_EQ(r.why, "block 1 differs");
   EXPECT_EQ(r.imported, 0u);
+}
+
+TEST_F(ChainSyncTest, AQueuedTransactionIsSentOnOnceAndStillImported) {
+  relay_delay = 0ms;
+  // The sealer's next nonce for dev account 0 is `blocks`; the follower,
+  // still at genesis, holds it as queued, which anvil cannot drop.
+  auto raw = test::cast({"mktx", "--private-key", test::dev_key0, "--nonce", std::to_string(blocks),
+                         "--legacy", "--gas-price", "20gwei", "--gas-limit", "21000", "--chain", "31337",
+                         "--value", "1", devnet::dev_addr3});
+  auto hash = follower_rpc->call_sync("eth_sendRawTransaction", json::array({raw}));
+  auto via_relay = jsonrpc::client::create(io, slow_sealer.url(), patient_for(2000ms));
+  devnet::relayed_set relayed;
+  EXPECT_EQ(devnet::forward_pending(*follower_rpc, *via_relay, relayed), 1u);
+  EXPECT_EQ(sent_on.load(), 1);
+  ASSERT_TRUE(sealer_reaches(blocks + 1));
+  EXPECT_FALSE(sealer_rpc->call_sync("eth_getTransactionReceipt", json::array({hash})).is_null());
+  // Still queued on the follower, and not sent again.
+  EXPECT_EQ(devnet::forward_pending(*follower_rpc, *via_relay, relayed), 0u);
+  EXPECT_EQ(sent_on.load(), 1);
+  // Importing promotes it to pending one block early: it is dropped there
+  // and comes back in its own block, so the chains stay equal.
+  auto r = devnet::import_blocks(*sealer_rpc, *follower_rpc, 64);
+  EXPECT_FALSE(r.diverged) << r.why;
+  EXPECT_EQ(r.target_head, static_cast<std::uint64_t>(blocks + 1));
+  auto tip = json::array({"latest", false});
+  EXPECT_EQ(follower_rpc->call_sync("eth_getBlockByNumber", tip).at("hash"),
+            sealer_rpc->call_sync("eth_getBlockByNumber", tip).at("hash"));
+  EXPECT_EQ(devnet::forward_pending(*follower_rpc, *via_relay, relayed), 0u);
+  EXPECT_TRUE(relayed.empty());
 }
 
 } // namespace
