@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -30,20 +31,25 @@ json block_at(jsonrpc::client& node, std::uint64_t n) {
   return node.call_sync("eth_getBlockByNumber", json::array({eth::to_quantity(n), false}));
 }
 
-// The pool by part: anvil mines only "pending" transactions; "queued" ones
-// wait for a nonce gap to close, and anvil_dropTransaction cannot remove them.
-struct pool_hashes {
-  std::vector<std::string> pending, queued;
+struct pooled {
+  std::string hash, sender;
+  std::uint64_t nonce = 0;
+  bool pending = false;   // anvil mines only these; "queued" ones wait for a nonce gap to close
 };
 
-pool_hashes pool_of(jsonrpc::client& node) {
+// Every pooled transaction, each sender's in nonce order.
+std::vector<pooled> pool_of(jsonrpc::client& node) {
   auto content = node.call_sync("txpool_content", json::array());
-  pool_hashes out;
-  for (auto [part, into] : {std::pair{"pending", &out.pending}, std::pair{"queued", &out.queued}})
+  std::vector<pooled> out;
+  for (const char* part : {"pending", "queued"})
     if (content.contains(part))
       for (auto& [sender, by_nonce] : content[part].items())
         for (auto& [nonce, tx] : by_nonce.items())
-          into->push_back(tx.at("hash").get<std::string>());
+          out.push_back({tx.at("hash").get<std::string>(), sender, std::stoull(nonce),
+                         std::string(part) == "pending"});
+  std::sort(out.begin(), out.end(), [](const pooled& x, const pooled& y) {
+    return std::tie(x.sender, x.nonce) < std::tie(y.sender, y.nonce);
+  });
   return out;
 }
 
@@ -60,22 +66,42 @@ void send_on(jsonrpc::client& from, jsonrpc::client& to, const std::string& hash
   }
 }
 
-void move_transaction(jsonrpc::client& from, jsonrpc::client& to, const std::string& hash) {
-  send_on(from, to, hash);
-  from.call_sync("anvil_dropTransaction", json::array({hash}));
+// Sends on what `relayed` lacks, then drops the pending ones that `keep`
+// lacks. anvil drops a transaction together with every later one of its
+// sender, so all are sent before the first drop, and the pool is listed
+// again until it holds nothing new: a transaction that arrives after the
+// last listing and is dropped with its predecessor is the one left at risk.
+// Queued ones stay (anvil cannot drop them) and are remembered instead.
+std::size_t relay_pool(jsonrpc::client& node, jsonrpc::client& upstream, relayed_set& relayed,
+                       const json& keep) {
+  auto kept = [&](const std::string& h) { return std::find(keep.begin(), keep.end(), json(h)) != keep.end(); };
+  std::size_t sent = 0;
+  std::vector<pooled> pool;
+  for (int listing = 0; listing < 4; ++listing) {
+    pool = pool_of(node);
+    bool news = false;
+    for (auto& p : pool)
+      if (!kept(p.hash) && relayed.insert(p.hash).second) {
+        send_on(node, upstream, p.hash);
+        ++sent;
+        news = true;
+      }
+    if (!news)
+      break;
+  }
+  relayed_set still_queued;
+  for (auto p = pool.rbegin(); p != pool.rend(); ++p) {
+    if (!p->pending)
+      still_queued.insert(p->hash);
+    else if (!kept(p->hash))
+      node.call_sync("anvil_dropTransaction", json::array({p->hash}));
+  }
+  relayed = std::move(still_queued);
+  return sent;
 }
 
 std::uint64_t pending_count(jsonrpc::client& node) {
   return quantity(node.call_sync("txpool_status", json::array()).at("pending"));
-}
-
-// Moves every pending transaction that is not in `keep` from `node` to
-// `upstream`, so a transaction that reached a follower mid-import is neither
-// mined out of turn nor lost. Queued ones cannot be mined into this block.
-void strip_pool(jsonrpc::client& node, jsonrpc::client& upstream, const json& keep) {
-  for (auto& h : pool_of(node).pending)
-    if (std::find(keep.begin(), keep.end(), json(h)) == keep.end())
-      move_transaction(node, upstream, h);
 }
 
 } // namespace
@@ -85,7 +111,7 @@ std::uint64_t head_of(jsonrpc::client& node) {
 }
 
 import_result import_blocks(jsonrpc::client& source, jsonrpc::client& target,
-                            std::uint64_t max_blocks) {
+                            std::uint64_t max_blocks, relayed_set& relayed) {
   import_result r;
   r.source_head = quantity(source.call_sync("eth_blockNumber", json::array(), source_wait));
   r.target_head = head_of(target);
@@ -129,10 +155,16 @@ import_result import_blocks(jsonrpc::client& source, jsonrpc::client& target,
     }
     // Anything else in the pool would be mined into this block and fork it.
     if (pending_count(target) != count)
-      strip_pool(target, source, block.at("transactions"));
+      relay_pool(target, source, relayed, block.at("transactions"));
     target.call_sync("evm_mine", json::array({block.at("timestamp")}));
     auto mined = block_at(target, n);
     if (mined.at("hash") != block.at("hash")) {
+      // The target is about to be reset: a transaction that slipped into its
+      // pool after the strip and was mined here must reach the source.
+      for (auto& h : mined.at("transactions"))
+        if (std::find(block.at("transactions").begin(), block.at("transactions").end(), h)
+            == block.at("transactions").end())
+          send_on(target, source, h.get<std::string>());
       r.diverged = true;
       r.why = "replayed block " + std::to_string(n) + " has " + std::to_string(mined.at("transactions").size())
               + " of its " + std::to_string(count) + " transactions, timestamp "
@@ -152,22 +184,7 @@ std::size_t forward_pending(jsonrpc::client& follower, jsonrpc::client& sealer,
     relayed.clear();
     return 0;
   }
-  auto pool = pool_of(follower);
-  for (auto& h : pool.pending)
-    move_transaction(follower, sealer, h);
-  // A queued one stays in the follower's pool: sent on once, remembered for
-  // as long as it stays, or every pass would send it again.
-  relayed_set still_queued;
-  std::size_t sent = pool.pending.size();
-  for (auto& h : pool.queued) {
-    if (!relayed.count(h)) {
-      send_on(follower, sealer, h);
-      ++sent;
-    }
-    still_queued.insert(h);
-  }
-  relayed = std::move(still_queued);
-  return sent;
+  return relay_pool(follower, sealer, relayed, json::array());
 }
 
 } // namespace petrade::devnet

@@ -15,6 +15,9 @@ class client;
 
 namespace petrade::devnet {
 
+/// Hashes of the queued transactions a follower has already sent on.
+using relayed_set = std::unordered_set<std::string>;
+
 struct import_result {
   std::uint64_t imported = 0;   // blocks imported in this call
   std::uint64_t target_head = 0;
@@ -24,13 +27,11 @@ struct import_result {
 };
 
 /// Imports up to `max_blocks` blocks that `source` has and `target` lacks.
-/// Stray transactions in the target's pool are moved to `source` first.
+/// Stray pending transactions in the target's pool are sent to `source` and
+/// dropped before a block is mined (`relayed` as for forward_pending).
 /// Throws jsonrpc errors when a node does not answer.
 import_result import_blocks(jsonrpc::client& source, jsonrpc::client& target,
-                            std::uint64_t max_blocks);
-
-/// Hashes of the queued transactions a follower has already sent on.
-using relayed_set = std::unordered_set<std::string>;
+                            std::uint64_t max_blocks, relayed_set& relayed);
 
 /// Transactions that reached a follower's pool directly are sent on to the
 /// sealer (as gossip would) and dropped from the follower, whose blocks come

@@ -233,7 +233,7 @@ void cluster::catch_up(node_slot& n) {
   };
   if (n.role == node_role::follower) {
     forward_pending(*n.rpc, *sealer.rpc, n.relayed);
-    auto r = import_blocks(*sealer.rpc, *n.rpc, import_batch);
+    auto r = import_blocks(*sealer.rpc, *n.rpc, import_batch, n.relayed);
     if (r.diverged) {
       emit("warn", "node " + std::to_string(n.index)
                      + " left the sealer's chain (" + r.why + "); restarting it from genesis");
@@ -277,7 +277,7 @@ void cluster::catch_up(node_slot& n) {
     }
   }
   if (best) {
-    auto r = import_blocks(*best->rpc, *n.rpc, import_batch);
+    auto r = import_blocks(*best->rpc, *n.rpc, import_batch, n.relayed);
     if (r.target_head < r.source_head && !r.diverged) {
       set(node_phase::catching_up, r.target_head);
       return;

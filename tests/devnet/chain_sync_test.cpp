@@ -41,6 +41,8 @@ protected:
   std::shared_ptr<jsonrpc::client> sealer_rpc = jsonrpc::client::create(io, sealer.url(), patient_for(30s));
   std::shared_ptr<jsonrpc::client> follower_rpc = jsonrpc::client::create(io, follower.url(), patient_for(30s));
 
+  devnet::relayed_set relayed;
+  std::shared_ptr<jsonrpc::client> relay_client;
   std::chrono::milliseconds relay_delay = 2500ms;
   std::atomic<int> sent_on{0};
   // Forwards every request to the sealer and answers it `relay_delay` later.
@@ -77,6 +79,23 @@ protected:
     }
   }
 
+  std::shared_ptr<jsonrpc::client> via_relay() {
+    if (!relay_client)
+      relay_client = jsonrpc::client::create(io, slow_sealer.url(), patient_for(2000ms));
+    return relay_client;
+  }
+
+  static std::string transfer(std::uint64_t nonce) {
+    return test::cast({"mktx", "--private-key", test::dev_key0, "--nonce", std::to_string(nonce),
+                       "--legacy", "--gas-price", "20gwei", "--gas-limit", "21000", "--chain", "31337",
+                       "--value", "1", devnet::dev_addr3});
+  }
+
+  std::uint64_t sent_by_dev0() {
+    auto n = sealer_rpc->call_sync("eth_getTransactionCount", json::array({test::dev_addr0, "latest"}));
+    return std::stoull(n.get<std::string>(), nullptr, 16);
+  }
+
   bool sealer_reaches(std::uint64_t head) {
     for (int i = 0; i < 200 && devnet::head_of(*sealer_rpc) < head; ++i)
       std::this_thread::sleep_for(25ms);
@@ -89,7 +108,7 @@ TEST_F(ChainSyncTest, AFollowerCatchesUpFromASealerSlowerThanTheUsualTimeout) {
   // for its source anyway, or a follower of a saturated sealer never moves.
   auto source = jsonrpc::client::create(io, slow_sealer.url(), patient_for(2000ms));
   auto target = jsonrpc::client::create(io, follower.url(), patient_for(2000ms));
-  auto r = devnet::import_blocks(*source, *target, 64);
+  auto r = devnet::import_blocks(*source, *target, 64, relayed);
   EXPECT_FALSE(r.diverged) << r.why;
   EXPECT_EQ(r.imported, static_cast<std::uint64_t>(blocks));
   EXPECT_EQ(r.target_head, r.source_head);
@@ -104,13 +123,13 @@ TEST_F(ChainSyncTest, AFollowerCatchesUpFromASealerSlowerThanTheUsualTimeout) {
 
 TEST_F(ChainSyncTest, ABatchLimitLeavesTheRestForTheNextPass) {
   auto target = jsonrpc::client::create(io, follower.url(), patient_for(2000ms));
-  auto first = devnet::import_blocks(*sealer_rpc, *target, 10);
+  auto first = devnet::import_blocks(*sealer_rpc, *target, 10, relayed);
   EXPECT_EQ(first.imported, 10u);
   EXPECT_EQ(first.target_head, 10u);
-  auto rest = devnet::import_blocks(*sealer_rpc, *target, 64);
+  auto rest = devnet::import_blocks(*sealer_rpc, *target, 64, relayed);
   EXPECT_FALSE(rest.diverged) << rest.why;
   EXPECT_EQ(rest.imported, static_cast<std::uint64_t>(blocks - 10));
-  auto nothing = devnet::import_blocks(*sealer_rpc, *target, 64);
+  auto nothing = devnet::import_blocks(*sealer_rpc, *target, 64, relayed);
   EXPECT_EQ(nothing.imported, 0u);
   EXPECT_EQ(nothing.target_head, static_cast<std::uint64_t>(blocks));
 }
@@ -118,7 +137,7 @@ TEST_F(ChainSyncTest, ABatchLimitLeavesTheRestForTheNextPass) {
 TEST_F(ChainSyncTest, AFollowerOnAnotherChainIsReportedDiverged) {
   // A block the sealer never had: the follower mines an empty one itself.
   follower_rpc->call_sync("evm_mine", json::array({1700000999}));
-  auto r = devnet::import_blocks(*sealer_rpc, *follower_rpc, 64);
+  auto r = devnet::import_blocks(*sealer_rpc, *follower_rpc, 64, relayed);
   EXPECT_TRUE(r.diverged);
   EXPECT_EQ(r.why, "block 1 differs");
   EXPECT_EQ(r.imported, 0u);
@@ -128,29 +147,45 @@ TEST_F(ChainSyncTest, AQueuedTransactionIsSentOnOnceAndStillImported) {
   relay_delay = 0ms;
   // The sealer's next nonce for dev account 0 is `blocks`; the follower,
   // still at genesis, holds it as queued, which anvil cannot drop.
-  auto raw = test::cast({"mktx", "--private-key", test::dev_key0, "--nonce", std::to_string(blocks),
-                         "--legacy", "--gas-price", "20gwei", "--gas-limit", "21000", "--chain", "31337",
-                         "--value", "1", devnet::dev_addr3});
+  auto raw = transfer(blocks);
   auto hash = follower_rpc->call_sync("eth_sendRawTransaction", json::array({raw}));
-  auto via_relay = jsonrpc::client::create(io, slow_sealer.url(), patient_for(2000ms));
-  devnet::relayed_set relayed;
-  EXPECT_EQ(devnet::forward_pending(*follower_rpc, *via_relay, relayed), 1u);
+  EXPECT_EQ(devnet::forward_pending(*follower_rpc, *via_relay(), relayed), 1u);
   EXPECT_EQ(sent_on.load(), 1);
   ASSERT_TRUE(sealer_reaches(blocks + 1));
   EXPECT_FALSE(sealer_rpc->call_sync("eth_getTransactionReceipt", json::array({hash})).is_null());
   // Still queued on the follower, and not sent again.
-  EXPECT_EQ(devnet::forward_pending(*follower_rpc, *via_relay, relayed), 0u);
+  EXPECT_EQ(devnet::forward_pending(*follower_rpc, *via_relay(), relayed), 0u);
   EXPECT_EQ(sent_on.load(), 1);
   // Importing promotes it to pending one block early: it is dropped there
   // and comes back in its own block, so the chains stay equal.
-  auto r = devnet::import_blocks(*sealer_rpc, *follower_rpc, 64);
+  auto r = devnet::import_blocks(*sealer_rpc, *follower_rpc, 64, relayed);
   EXPECT_FALSE(r.diverged) << r.why;
   EXPECT_EQ(r.target_head, static_cast<std::uint64_t>(blocks + 1));
   auto tip = json::array({"latest", false});
   EXPECT_EQ(follower_rpc->call_sync("eth_getBlockByNumber", tip).at("hash"),
             sealer_rpc->call_sync("eth_getBlockByNumber", tip).at("hash"));
-  EXPECT_EQ(devnet::forward_pending(*follower_rpc, *via_relay, relayed), 0u);
+  EXPECT_EQ(devnet::forward_pending(*follower_rpc, *via_relay(), relayed), 0u);
   EXPECT_TRUE(relayed.empty());
+}
+
+TEST_F(ChainSyncTest, ARunOfPendingTransactionsFromOneSenderAllReachTheSealer) {
+  // anvil drops a pending transaction with every later one of its sender:
+  // dropping the first of a run before sending the rest on lost them.
+  relay_delay = 0ms;
+  ASSERT_EQ(devnet::import_blocks(*sealer_rpc, *follower_rpc, 64, relayed).target_head,
+            static_cast<std::uint64_t>(blocks));
+  for (int i = 0; i < 3; ++i)
+    follower_rpc->call_sync("eth_sendRawTransaction", json::array({transfer(blocks + i)}));
+  EXPECT_EQ(devnet::forward_pending(*follower_rpc, *via_relay(), relayed), 3u);
+  for (int i = 0; i < 200 && sent_by_dev0() < blocks + 3u; ++i)
+    std::this_thread::sleep_for(25ms);
+  EXPECT_EQ(sent_by_dev0(), blocks + 3u);
+  auto pool = follower_rpc->call_sync("txpool_status", json::array());
+  EXPECT_EQ(pool.at("pending"), "0x0");
+  EXPECT_EQ(pool.at("queued"), "0x0");
+  auto r = devnet::import_blocks(*sealer_rpc, *follower_rpc, 64, relayed);
+  EXPECT_FALSE(r.diverged) << r.why;
+  EXPECT_EQ(r.target_head, r.source_head);
 }
 
 } // namespace
