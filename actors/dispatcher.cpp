@@ -116,7 +116,7 @@ void retry_or_fail(dispatcher_actor* self, queued_task t, std::uint32_t node,
   t.excluded.push_back(node);
   if (t.attempts < st.cfg.max_attempts) {
     ++st.counters["retried"];
-    st.queues.push_front(std::move(t));
+    st.queues.put_back(std::move(t));
     schedule_drain(self);
     return;
   }
@@ -186,7 +186,7 @@ void drain(dispatcher_actor* self) {
       return;   // nothing can move until a node frees up or the zones change
     auto target = st.pick(*t);
     if (!target) {   // e.g. only zone III nodes left for this task
-      st.queues.push_front(std::move(*t));
+      st.queues.put_back(std::move(*t));
       return;
     }
     run_on_node(self, std::move(*t), *target);

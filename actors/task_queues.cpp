@@ -36,10 +36,18 @@ bool task_queues::push(queued_task t) {
   return true;
 }
 
-void task_queues::push_front(queued_task t) {
+void task_queues::put_back(queued_task t) {
   if (is_write(t.task))
     sender_writes_[t.task.sender].insert(t.seq);
-  q_[index(t.task.kind)].push_front(std::move(t));
+  // A mailbox stays sorted by arrival, so each sender's first queued write
+  // is ahead of its others. Pushed to the very front instead, tasks retried
+  // one after another piled up newest first; with more of them than the
+  // scan window, every sender's first write sat beyond it and the mailbox
+  // never moved again (989 writes stuck in an 8-node bench run).
+  auto& q = q_[index(t.task.kind)];
+  auto at = std::lower_bound(q.begin(), q.end(), t.seq,
+                             [](const queued_task& x, std::uint64_t seq) { return x.seq < seq; });
+  q.insert(at, std::move(t));
 }
 
 bool task_queues::sender_allows(const queued_task& t) const {

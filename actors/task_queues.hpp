@@ -45,8 +45,9 @@ public:
   /// False when the task's mailbox is full (the caller answers "busy").
   bool push(queued_task t);
   /// Puts back a task that was taken but could not run (a failed attempt),
-  /// at the front of its mailbox, keeping its sequence and sender order.
-  void push_front(queued_task t);
+  /// in its place by arrival order: near the front, and never behind a later
+  /// write of its sender.
+  void put_back(queued_task t);
 
   /// Takes the next task in drain order whose placement `can_place` accepts
   /// (a node is free for it); tasks it rejects stay where they are.

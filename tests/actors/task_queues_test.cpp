@@ -108,8 +108,29 @@ TEST(TaskQueues, ARetriedWriteKeepsItsPlaceInItsSendersOrder) {
   auto first = q.take(anywhere);
   ASSERT_EQ(first->task.id, 1u);
   first->attempts = 1;
-  q.push_front(*first);   // its node failed: back in front of task 2
+  q.put_back(*first);   // its node failed: back in front of task 2
   EXPECT_EQ(drain(q), (std::vector<std::uint64_t>{1, 2}));
+}
+
+TEST(TaskQueues, ManyRetriedWritesNeverHideTheirSendersFirstWrite) {
+  // 100 writes of four senders all in flight, then failing in the order
+  // they were sent: put back, each sender's first write must still be
+  // found within the mailbox's scan window, and every write leaves.
+  task_queues q;
+  const std::vector<std::string> senders{"a", "b", "c", "d"};
+  for (std::uint64_t id = 1; id <= 100; ++id)
+    ASSERT_TRUE(q.push(make(task_kind::contract, id, senders[id % 4])));
+  std::vector<queued_task> running;
+  while (auto t = q.take(anywhere))
+    running.push_back(std::move(*t));
+  ASSERT_EQ(running.size(), 100u);
+  for (auto& t : running)
+    q.put_back(std::move(t));
+  EXPECT_EQ(q.size(), 100u);
+  auto order = drain(q);
+  ASSERT_EQ(order.size(), 100u);
+  for (std::size_t i = 0; i < order.size(); ++i)
+    EXPECT_EQ(order[i], i + 1);
 }
 
 TEST(TaskQueues, ExpireRemovesOnlyOldTasks) {
