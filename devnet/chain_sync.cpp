@@ -187,4 +187,16 @@ std::size_t forward_pending(jsonrpc::client& follower, jsonrpc::client& sealer,
   return relay_pool(follower, sealer, relayed, json::array());
 }
 
+std::size_t mine_stalled_pool(jsonrpc::client& sealer) {
+  auto waiting = pending_count(sealer);
+  if (waiting == 0)
+    return 0;
+  auto latest = sealer.call_sync("eth_getBlockByNumber", json::array({"latest", false}));
+  if (!latest.at("transactions").empty())
+    return 0;   // automine is at work
+  sealer.call_sync("evm_mine", json::array());
+  auto mined = sealer.call_sync("eth_getBlockByNumber", json::array({"latest", false}));
+  return mined.at("transactions").size();
+}
+
 } // namespace petrade::devnet

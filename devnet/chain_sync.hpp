@@ -43,4 +43,11 @@ std::size_t forward_pending(jsonrpc::client& follower, jsonrpc::client& sealer,
 
 std::uint64_t head_of(jsonrpc::client& node);
 
+/// anvil's automine can keep mining empty blocks while ready transactions
+/// wait in its pool (seen in an 8-node bench burst: 473 writes held for
+/// minutes, mined at once by a manual evm_mine). A sealer never leaves an
+/// empty block with work pending, so when its latest block is empty and its
+/// pool is not, this mines the pool. Returns how many were mined.
+std::size_t mine_stalled_pool(jsonrpc::client& sealer);
+
 } // namespace petrade::devnet

@@ -65,6 +65,7 @@ struct cluster::node_slot {
   bool restart_requested = false;
   std::shared_ptr<jsonrpc::client> rpc;   // this node
   relayed_set relayed;                    // the keeper's own
+  std::chrono::steady_clock::time_point pool_checked{};   // the sealer's stall check
   std::thread keeper;
 };
 
@@ -259,6 +260,13 @@ void cluster::catch_up(node_slot& n) {
     recovering = n.phase == node_phase::catching_up;
   }
   if (!recovering) {
+    auto now = std::chrono::steady_clock::now();
+    if (now - n.pool_checked >= 1s) {
+      n.pool_checked = now;
+      if (auto mined = mine_stalled_pool(*n.rpc))
+        emit("warn", "the sealer's automine left " + std::to_string(mined)
+                       + " ready transactions unmined; mined them");
+    }
     set(node_phase::ready, head_of(*n.rpc));
     return;
   }

@@ -134,6 +134,22 @@ TEST_F(ChainSyncTest, ABatchLimitLeavesTheRestForTheNextPass) {
   EXPECT_EQ(nothing.target_head, static_cast<std::uint64_t>(blocks));
 }
 
+TEST_F(ChainSyncTest, ASealerHoldingReadyTransactionsUnderAnEmptyBlockMinesThem) {
+  // Working automine: the latest block carries the last transfer, so
+  // nothing is touched.
+  EXPECT_EQ(devnet::mine_stalled_pool(*sealer_rpc), 0u);
+  EXPECT_EQ(devnet::head_of(*sealer_rpc), static_cast<std::uint64_t>(blocks));
+  // The stall as seen under load: an empty block on top, a ready
+  // transaction in the pool.
+  sealer_rpc->call_sync("evm_setAutomine", json::array({false}));
+  sealer_rpc->call_sync("evm_mine", json::array());
+  auto hash = sealer_rpc->call_sync("eth_sendRawTransaction", json::array({transfer(blocks)}));
+  EXPECT_EQ(devnet::mine_stalled_pool(*sealer_rpc), 1u);
+  EXPECT_FALSE(sealer_rpc->call_sync("eth_getTransactionReceipt", json::array({hash})).is_null());
+  EXPECT_EQ(devnet::mine_stalled_pool(*sealer_rpc), 0u);   // the pool is empty now
+  EXPECT_EQ(devnet::head_of(*sealer_rpc), static_cast<std::uint64_t>(blocks + 2));
+}
+
 TEST_F(ChainSyncTest, AFollowerOnAnotherChainIsReportedDiverged) {
   // A block the sealer never had: the follower mines an empty one itself.
   follower_rpc->call_sync("evm_mine", json::array({1700000999}));
