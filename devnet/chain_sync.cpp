@@ -187,15 +187,19 @@ std::size_t forward_pending(jsonrpc::client& follower, jsonrpc::client& sealer,
   return relay_pool(follower, sealer, relayed, json::array());
 }
 
-std::size_t mine_stalled_pool(jsonrpc::client& sealer) {
-  auto waiting = pending_count(sealer);
-  if (waiting == 0)
+std::size_t mine_stalled_pool(jsonrpc::client& sealer, pool_watch& watch) {
+  auto head = head_of(sealer);
+  auto seen = watch;
+  watch = {head, pending_count(sealer) > 0};
+  if (!watch.waiting)
     return 0;
   auto latest = sealer.call_sync("eth_getBlockByNumber", json::array({"latest", false}));
-  if (!latest.at("transactions").empty())
+  bool stalled = latest.at("transactions").empty() || (seen.waiting && seen.head == head);
+  if (!stalled)
     return 0;   // automine is at work
   sealer.call_sync("evm_mine", json::array());
   auto mined = sealer.call_sync("eth_getBlockByNumber", json::array({"latest", false}));
+  watch = {head_of(sealer), pending_count(sealer) > 0};
   return mined.at("transactions").size();
 }
 

@@ -43,11 +43,19 @@ std::size_t forward_pending(jsonrpc::client& follower, jsonrpc::client& sealer,
 
 std::uint64_t head_of(jsonrpc::client& node);
 
-/// anvil's automine can keep mining empty blocks while ready transactions
-/// wait in its pool (seen in an 8-node bench burst: 473 writes held for
-/// minutes, mined at once by a manual evm_mine). A sealer never leaves an
-/// empty block with work pending, so when its latest block is empty and its
-/// pool is not, this mines the pool. Returns how many were mined.
-std::size_t mine_stalled_pool(jsonrpc::client& sealer);
+/// What the sealer's pool looked like at the last stall check.
+struct pool_watch {
+  std::uint64_t head = 0;
+  bool waiting = false;   // pending transactions then
+};
+
+/// anvil's automine can leave ready transactions in its pool: seen in an
+/// 8-node bench burst mining empty blocks while 473 writes waited for
+/// minutes (a manual evm_mine took them all), and in a devnet test leaving
+/// one pending with nothing left to trigger it. A sealer never does either,
+/// so the pool is mined when it holds pending transactions and the latest
+/// block is empty, or the head has not moved since the last check that saw
+/// them waiting. Returns how many were mined.
+std::size_t mine_stalled_pool(jsonrpc::client& sealer, pool_watch& watch);
 
 } // namespace petrade::devnet

@@ -66,6 +66,7 @@ struct cluster::node_slot {
   std::shared_ptr<jsonrpc::client> rpc;   // this node
   relayed_set relayed;                    // the keeper's own
   std::chrono::steady_clock::time_point pool_checked{};   // the sealer's stall check
+  pool_watch pool;
   std::thread keeper;
 };
 
@@ -263,7 +264,7 @@ void cluster::catch_up(node_slot& n) {
     auto now = std::chrono::steady_clock::now();
     if (now - n.pool_checked >= 1s) {
       n.pool_checked = now;
-      if (auto mined = mine_stalled_pool(*n.rpc))
+      if (auto mined = mine_stalled_pool(*n.rpc, n.pool))
         emit("warn", "the sealer's automine left " + std::to_string(mined)
                        + " ready transactions unmined; mined them");
     }

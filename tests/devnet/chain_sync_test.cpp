@@ -135,19 +135,32 @@ TEST_F(ChainSyncTest, ABatchLimitLeavesTheRestForTheNextPass) {
 }
 
 TEST_F(ChainSyncTest, ASealerHoldingReadyTransactionsUnderAnEmptyBlockMinesThem) {
-  // Working automine: the latest block carries the last transfer, so
-  // nothing is touched.
-  EXPECT_EQ(devnet::mine_stalled_pool(*sealer_rpc), 0u);
+  devnet::pool_watch watch;
+  // Working automine: the latest block carries the last transfer and the
+  // pool is empty, so nothing is touched.
+  EXPECT_EQ(devnet::mine_stalled_pool(*sealer_rpc, watch), 0u);
   EXPECT_EQ(devnet::head_of(*sealer_rpc), static_cast<std::uint64_t>(blocks));
   // The stall as seen under load: an empty block on top, a ready
   // transaction in the pool.
   sealer_rpc->call_sync("evm_setAutomine", json::array({false}));
   sealer_rpc->call_sync("evm_mine", json::array());
   auto hash = sealer_rpc->call_sync("eth_sendRawTransaction", json::array({transfer(blocks)}));
-  EXPECT_EQ(devnet::mine_stalled_pool(*sealer_rpc), 1u);
+  EXPECT_EQ(devnet::mine_stalled_pool(*sealer_rpc, watch), 1u);
   EXPECT_FALSE(sealer_rpc->call_sync("eth_getTransactionReceipt", json::array({hash})).is_null());
-  EXPECT_EQ(devnet::mine_stalled_pool(*sealer_rpc), 0u);   // the pool is empty now
+  EXPECT_EQ(devnet::mine_stalled_pool(*sealer_rpc, watch), 0u);   // the pool is empty now
   EXPECT_EQ(devnet::head_of(*sealer_rpc), static_cast<std::uint64_t>(blocks + 2));
+}
+
+TEST_F(ChainSyncTest, ASealerLeavingATransactionWaitingUnderAFullBlockMinesItAtTheSecondLook) {
+  devnet::pool_watch watch;
+  sealer_rpc->call_sync("evm_setAutomine", json::array({false}));
+  auto hash = sealer_rpc->call_sync("eth_sendRawTransaction", json::array({transfer(blocks)}));
+  // First look: waiting, but automine may simply not have got to it yet.
+  EXPECT_EQ(devnet::mine_stalled_pool(*sealer_rpc, watch), 0u);
+  EXPECT_TRUE(sealer_rpc->call_sync("eth_getTransactionReceipt", json::array({hash})).is_null());
+  // Second look, head unmoved: stalled.
+  EXPECT_EQ(devnet::mine_stalled_pool(*sealer_rpc, watch), 1u);
+  EXPECT_FALSE(sealer_rpc->call_sync("eth_getTransactionReceipt", json::array({hash})).is_null());
 }
 
 TEST_F(ChainSyncTest, AFollowerOnAnotherChainIsReportedDiverged) {
