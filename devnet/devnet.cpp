@@ -287,7 +287,13 @@ void cluster::catch_up(node_slot& n) {
   }
   if (best) {
     auto r = import_blocks(*best->rpc, *n.rpc, import_batch, n.relayed);
-    if (r.target_head < r.source_head && !r.diverged) {
+    if (r.diverged) {   // mining on would fork the followers off
+      emit("warn", "sealer's replay of the chain diverged (" + r.why + "); restarting it again");
+      std::lock_guard<std::mutex> lock(sh.m);
+      n.restart_requested = true;
+      return;
+    }
+    if (r.target_head < r.source_head) {
       set(node_phase::catching_up, r.target_head);
       return;
     }
@@ -362,17 +368,20 @@ void cluster::restart_node(int node) {
     // restarting it would start the chain over and lose every transaction
     // acknowledged on it. A running node is slow, not dead; a dead one its
     // keeper restarts anyway.
-    bool follower_ready = false;
+    // The same holds for blocks the sealer mined that no follower has yet:
+    // restarted, it would recover the chain from a follower behind it.
+    bool follower_in_step = false;
     for (auto& s : slots_)
-      follower_ready = follower_ready || (s.get() != &n && s->phase == node_phase::ready);
-    bool only_copy = n.role == node_role::sealer && !follower_ready && n.proc.running();
+      follower_in_step = follower_in_step
+                         || (s.get() != &n && s->phase == node_phase::ready && s->head >= n.head);
+    bool only_copy = n.role == node_role::sealer && !follower_in_step && n.proc.running();
     if (!only_copy) {
       n.restart_requested = true;
       return;
     }
   }
   emit("warn", "node " + std::to_string(node) + " is slow or stuck but running, and holds the only copy "
-                 "of the chain: not restarting it");
+                 "of the chain (head " + std::to_string(n.head) + ", no follower in step): not restarting it");
 }
 
 bool cluster::wait_in_sync(std::chrono::milliseconds timeout) const {

@@ -246,6 +246,36 @@ TEST_F(DevnetTest, ARunningSoleSealerIsNotRestarted) {
   EXPECT_NE(said.back().find("only copy of the chain"), std::string::npos) << said.back();
 }
 
+TEST_F(DevnetTest, ARunningSealerAheadOfItsFollowersIsNotRestarted) {
+  // Followers frozen, so the sealer's next block exists nowhere else.
+  send_transfers(3);
+  expect_same_chain();
+  for (int i : {1, 2})
+    ::kill(net->nodes()[static_cast<std::size_t>(i)].pid, SIGSTOP);
+  auto head = [&] { return eth::from_quantity(rpc[0]->call_sync("eth_blockNumber").get<std::string>()); };
+  auto before = head();
+  net->send_raw_transaction(0, transfer(0));
+  for (int i = 0; i < 250 && head() == before; ++i)
+    std::this_thread::sleep_for(20ms);
+  auto ahead = head();
+  ASSERT_GT(ahead, before);
+  std::this_thread::sleep_for(300ms);   // the keeper has seen the new head
+  auto pid = net->nodes()[0].pid;
+  net->restart_node(0);
+  std::this_thread::sleep_for(500ms);
+  EXPECT_EQ(net->nodes()[0].pid, pid);
+  EXPECT_EQ(net->nodes()[0].restarts, 0);
+  EXPECT_EQ(head(), ahead);
+  for (int i : {1, 2})
+    ::kill(net->nodes()[static_cast<std::size_t>(i)].pid, SIGCONT);
+  {
+    std::lock_guard<std::mutex> lock(events_m);
+    ASSERT_FALSE(events.empty());
+    EXPECT_NE(events.back().find("no follower in step"), std::string::npos) << events.back();
+  }
+  expect_same_chain();
+}
+
 TEST_F(DevnetTest, StartRefusesAPortInUse) {
   devnet::devnet_config again = cfg;
   again.data_dir = cfg.data_dir + "/again";
