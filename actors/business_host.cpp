@@ -5,6 +5,7 @@
 #include "actors/business_kit.hpp"
 #include "actors/chain_actor.hpp"
 #include "actors/demand_actor.hpp"
+#include "actors/evaluation_actor.hpp"
 #include "actors/indexer_actor.hpp"
 #include "actors/project_actor.hpp"
 #include "actors/token_actor.hpp"
@@ -111,6 +112,16 @@ void start_services(host_actor* self) {
   dc.refund_interval = s.refund_interval;
   dc.log = component_log(self, "demand");
   st.services["demand"] = spawn_demand_actor(sys, dc);
+
+  evaluation_config ec;
+  ec.db = st.db;
+  ec.chain = chain;
+  ec.contracts = contracts;
+  ec.accounts = me;
+  ec.node_names = s.node_names;
+  ec.in_worker = s.in_worker;
+  ec.log = component_log(self, "evaluation");
+  st.services["evaluation"] = spawn_evaluation_actor(sys, ec);
   st.services["chain"] = spawn_chain_actor(sys, chain, contracts);
   for (auto& [name, a] : st.services)
     self->link_to(a);

@@ -1,6 +1,6 @@
 // Where the business actors live (design §2): one host per process that runs
-// them. The host spawns the account, token, project, demand and indexer
-// actors once it is attached to a platform's dispatcher and transaction
+// them. The host spawns the account, token, project, demand, evaluation and
+// indexer actors once it is attached to a platform's dispatcher and transaction
 // manager, and routes each business_call to its service by the operation's
 // prefix. In the default setup the host is in the platform's own process; a
 // worker process (`petrade worker`) runs one and publishes it, and the
@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace petrade {
 
@@ -42,6 +43,10 @@ struct business_settings {
   std::chrono::milliseconds indexer_poll{250};
   std::uint32_t indexer_lag = 0;
   std::chrono::milliseconds call_timeout{30000};
+  /// The cluster's node names and whether the business actors run in a
+  /// worker process: what evaluation.subjects offers as subjects to rate.
+  std::vector<std::string> node_names;
+  bool in_worker = false;
 };
 
 /// `db` must outlive the host and its actors.

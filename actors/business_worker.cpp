@@ -23,6 +23,7 @@ struct business_worker::impl {
 business_worker::business_worker(business_settings settings, worker_settings where, log_fn log)
   : impl_(std::make_unique<impl>()) {
   impl_->settings = std::move(settings);
+  impl_->settings.in_worker = true;
   impl_->where = std::move(where);
   impl_->log = std::move(log);
 }

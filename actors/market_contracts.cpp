@@ -12,6 +12,7 @@ const market_abis& load_market_abis() {
     a.token = eth::load_contract_artifact("PetToken").abi;
     a.market = eth::load_contract_artifact("ProjectMarket").abi;
     a.board = eth::load_contract_artifact("DemandBoard").abi;
+    a.evaluation = eth::load_contract_artifact("Evaluation").abi;
     return a;
   }();
   return abis;
@@ -20,7 +21,7 @@ const market_abis& load_market_abis() {
 std::string to_json(const market_addresses& a) {
   return nlohmann::json{{"platform", a.platform.hex()}, {"token", a.token.hex()},
                         {"market", a.market.hex()},     {"board", a.board.hex()},
-                        {"from_block", a.from_block}}
+                        {"evaluation", a.evaluation.hex()}, {"from_block", a.from_block}}
     .dump();
 }
 
@@ -31,6 +32,10 @@ market_addresses market_addresses_from_json(const std::string& text) {
   a.token = eth::address::parse(j.at("token").get<std::string>());
   a.market = eth::address::parse(j.at("market").get<std::string>());
   a.board = eth::address::parse(j.at("board").get<std::string>());
+  // A deployment recorded before the Evaluation contract existed has none;
+  // ensure_market deploys it then.
+  if (j.contains("evaluation"))
+    a.evaluation = eth::address::parse(j.at("evaluation").get<std::string>());
   a.from_block = j.value("from_block", std::uint64_t{0});
   return a;
 }

@@ -1,5 +1,5 @@
-// The platform's three contracts (contracts/, design §6): where they are on
-// the chain and their ABIs, as every business actor needs them.
+// The platform's contracts (contracts/, design §6): where they are on the
+// chain and their ABIs, as every business actor needs them.
 #pragma once
 
 #include "protocol/eth/abi_json.hpp"
@@ -15,11 +15,12 @@ struct market_addresses {
   eth::address token;      // PetToken
   eth::address market;     // ProjectMarket
   eth::address board;      // DemandBoard
+  eth::address evaluation; // Evaluation (zero in records older than it)
   std::uint64_t from_block = 0;   // where the indexer starts
 };
 
 struct market_abis {
-  eth::abi::contract_abi token, market, board;
+  eth::abi::contract_abi token, market, board, evaluation;
 };
 
 /// Loaded once per process from the build's artifacts; throws

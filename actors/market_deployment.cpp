@@ -61,6 +61,20 @@ struct blocking_chain {
   }
 };
 
+/// The Evaluation contract, whose admin is its deployer: the platform role.
+eth::address deploy_evaluation(blocking_chain& bc, const eth::address& platform,
+                               const std::function<void(const std::string&, const std::string&)>& log) {
+  auto art = eth::load_contract_artifact("Evaluation");
+  write_request req;
+  req.kind = task_kind::deploy;
+  req.from = platform.hex();
+  req.data = eth::to_hex(art.deploy_data({}));
+  auto s = bc.transact(req, "deploying Evaluation");
+  auto at = eth::contract_address(platform, s.nonce);
+  log("info", "Evaluation deployed at " + at.hex() + " in block " + std::to_string(s.block));
+  return at;
+}
+
 /// Keys of the read models derived from the chain; off-chain details stay.
 void drop_chain_read_models(storage::database& db) {
   storage::batch b;
@@ -88,8 +102,13 @@ market_addresses ensure_market(caf::actor_system& sys, const chain::access& chai
     auto known = market_addresses_from_json(*rec);
     auto code = bc.read("eth_getCode", json::array({known.token.hex(), "latest"}));
     if (code.is_string() && code.get<std::string>().size() > 2 && known.platform == platform) {
+      if (known.evaluation.is_zero()) {
+        // Recorded before the Evaluation contract existed: the rest stays.
+        known.evaluation = deploy_evaluation(bc, platform, log);
+        db.put(storage::column::checkpoint, record_key, to_json(known));
+      }
       log("info", "contracts found: token " + known.token.hex() + ", market " + known.market.hex() +
-                    ", board " + known.board.hex());
+                    ", board " + known.board.hex() + ", evaluation " + known.evaluation.hex());
       return known;
     }
     log("warn", "the recorded contracts are not on this chain (a new chain, or another platform "
@@ -114,6 +133,7 @@ market_addresses ensure_market(caf::actor_system& sys, const chain::access& chai
   a.from_block = block;
   a.market = deploy("ProjectMarket", {a.token}).first;
   a.board = deploy("DemandBoard", {a.token}).first;
+  a.evaluation = deploy_evaluation(bc, platform, log);
   auto& abi = load_market_abis().token;
   for (auto& m : {a.market, a.board}) {
     bc.transact(chain::contract_call(platform, a.token, abi.function("setMarket").encode_call({m, true})),

@@ -308,8 +308,12 @@ void platform::start_business() {
     m.business = spawn_business_link(*m.sys, lc);
     return;
   }
+  auto settings = *m.cfg.business;
+  settings.node_names.clear();   // the nodes actually started (--nodes may differ)
+  for (auto& c : m.node_configs)
+    settings.node_names.push_back(c.name);
   m.business = spawn_business_host(
-    *m.sys, *m.db, *m.cfg.business,
+    *m.sys, *m.db, std::move(settings),
     [this](const std::string& level, const std::string& component, const std::string& text) {
       impl_->emit(level, component, text);
     });

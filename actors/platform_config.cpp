@@ -172,6 +172,12 @@ platform_config load_platform_config(const std::string& path, worker_settings* w
   if (auto b = top.section("business")) {
     worker_settings w;
     read_business(*b, cfg, w);
+    // A worker reads this file too and has no nodes of its own to name.
+    if (cfg.devnet)
+      for (int i = 0; i < cfg.devnet->nodes; ++i)
+        cfg.business->node_names.push_back("node" + std::to_string(i));
+    for (auto& n : cfg.external)
+      cfg.business->node_names.push_back(n.name);
     if (worker)
       *worker = w;
     if (cfg.db_path.empty())

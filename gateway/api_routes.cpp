@@ -93,6 +93,16 @@ const std::vector<api_route>& table() {
     {"POST", "/api/admin/token/forced_transfer", "token.forced_transfer", access::admin, true,
      {{"from", ft::text, true}, {"to", ft::text, true}, {"amount", ft::amount, true}}},
     {"GET", "/api/admin/refunds", "demand.refunds", access::admin},
+    {"GET", "/api/evaluations", "evaluation.list", access::user},
+    {"GET", "/api/evaluations/subjects", "evaluation.subjects", access::user},
+    {"GET", "/api/evaluations/{round}", "evaluation.get", access::user},
+    {"GET", "/api/evaluations/{round}/raters/{address}", "evaluation.verify", access::user},
+    {"POST", "/api/evaluations/{round}/scores", "evaluation.rate", access::user, true,
+     {{"scores", ft::matrix, true}}},
+    {"POST", "/api/admin/evaluations", "evaluation.open", access::admin, true,
+     {{"subjects", ft::texts, true}, {"dimensions", ft::texts}, {"closes_in_s", ft::integer, true},
+      {"raters", ft::texts, true}, {"judgment", ft::matrix}}},
+    {"POST", "/api/admin/evaluations/{round}/close", "evaluation.close", access::admin, true},
     {"POST", "/api/admin/chain/deploy", "chain.deploy", access::admin, true, {{"bytecode", ft::text, true}}},
   };
   return routes;
@@ -102,11 +112,11 @@ response bad_request(const request& req, const std::string& why) {
   return error_response(req, http::status::bad_request, "bad_request", why);
 }
 
-/// Path captures into the call's body: ids are integers, a block reference
+/// Path captures into the call's body: ids and rounds are integers, a block reference
 /// is a number or a hash, addresses must carry a valid EIP-55 checksum.
 std::optional<std::string> put_path(const path_params& params, json& body) {
   for (auto& [name, value] : params) {
-    if (name == "id") {
+    if (name == "id" || name == "round") {
       if (auto why = put_text_value(name, value, ft::integer, body))
         return why;
     } else if (name == "ref") {

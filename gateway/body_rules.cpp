@@ -49,6 +49,19 @@ std::optional<std::string> check_type(const field_rule& r, const json& v) {
     if (!v.is_array() || !std::all_of(v.begin(), v.end(), [](const json& k) { return k.is_string(); }))
       return wrong("an array of strings");
     break;
+  case field_type::texts:
+    if (!v.is_array() || !std::all_of(v.begin(), v.end(), [](const json& k) { return k.is_string(); }))
+      return wrong("an array of strings");
+    break;
+  case field_type::matrix: {
+    // Only the JSON shape: sizes and ranges are the business rules' to check.
+    auto row_ok = [](const json& row) {
+      return row.is_array() && std::all_of(row.begin(), row.end(), [](const json& x) { return x.is_number(); });
+    };
+    if (!v.is_array() || !std::all_of(v.begin(), v.end(), row_ok))
+      return wrong("an array of arrays of numbers");
+    break;
+  }
   case field_type::file: {
     if (!v.is_object())
       return wrong("an object {name, content_base64}");

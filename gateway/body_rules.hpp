@@ -19,6 +19,8 @@ enum class field_type {
   amount,     // whole tokens: JSON integer >= 0 or a string of decimal digits
   keywords,   // JSON array of strings
   file,       // {name, content_base64}
+  texts,      // JSON array of strings (names, usernames)
+  matrix,     // JSON array of arrays of numbers (score sheets, judgments)
 };
 
 struct field_rule {

@@ -148,6 +148,33 @@ TEST(check_body, empty_body_is_an_empty_object) {
   }
 }
 
+// Evaluation rounds send lists of names and matrices of numbers; only the
+// JSON shape is checked here, sizes and ranges are the actor's.
+const field_rules list_rules = {
+  {"names", ft::texts},
+  {"grid", ft::matrix},
+};
+
+TEST(check_body, texts_are_arrays_of_strings) {
+  EXPECT_EQ(refusal(R"({"names":[]})", list_rules), "");
+  EXPECT_EQ(refusal(R"({"names":["node:node0","gateway"]})", list_rules), "");
+  for (std::string body : {R"({"names":"gateway"})", R"({"names":["a",1]})", R"({"names":[["a"]]})",
+                           R"({"names":{"a":1}})"}) {
+    auto why = refusal(body, list_rules);
+    EXPECT_TRUE(contains(why, "'names' must be an array of strings")) << body << " -> " << why;
+  }
+}
+
+TEST(check_body, a_matrix_is_an_array_of_arrays_of_numbers) {
+  EXPECT_EQ(refusal(R"({"grid":[]})", list_rules), "");
+  EXPECT_EQ(refusal(R"({"grid":[[1,2.5],[0.333,-1],[]]})", list_rules), "");
+  for (std::string body : {R"({"grid":[1,2]})", R"({"grid":[[1,"2"]]})", R"({"grid":[[1,[2]]]})",
+                           R"({"grid":"1,2"})", R"({"grid":[[null]]})"}) {
+    auto why = refusal(body, list_rules);
+    EXPECT_TRUE(contains(why, "'grid' must be an array of arrays of numbers")) << body << " -> " << why;
+  }
+}
+
 TEST(check_query, types_values_and_keeps_what_is_already_there) {
   field_rules q = {{"limit", ft::integer}, {"owner", ft::text}, {"min", ft::amount}};
   json out{{"id", 7}};
