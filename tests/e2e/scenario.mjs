@@ -338,6 +338,14 @@ async function main() {
       // A few samples on the charts, then the picture.
       await admin.waitForFunction(() => (document.querySelector('[data-testid=lbh-chart] polyline')?.getAttribute('points') || '').split(' ').length >= 4, null, { timeout: 15_000 });
       await shot(admin, 'dashboard');
+      // The evaluation rounds (seed 001): the list loads, with the admin's form to open one.
+      await byTest(admin, 'nav-evaluations').click();
+      await admin.waitForURL(/#\/evaluations$/);
+      await byTest(admin, 'evaluation-list').and(admin.locator(':not([aria-busy])')).waitFor({ timeout: 30_000 });
+      check(await byTest(admin, 'load-error').count() === 0, `the evaluations: ${await byTest(admin, 'load-error').first().textContent().catch(() => '')}`);
+      check(await byTest(admin, 'evaluation-row').count() + await byTest(admin, 'no-evaluations').count() > 0, 'the evaluation list shows neither rounds nor "no rounds"');
+      await byTest(admin, 'round-submit').waitFor();
+      await shot(admin, 'evaluations');
       await admin.context().close();
     });
 

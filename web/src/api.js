@@ -106,7 +106,7 @@ export async function write(method, path, body, progress = () => {}) {
     accepted = await api(method, path, { body, key });
   }
   if (accepted?.task == null) return accepted;
-  return waitTask(accepted.task, progress);
+  return { ...(await waitTask(accepted.task, progress)), accepted };
 }
 
 const DONE = new Set(['mined', 'confirmed']);

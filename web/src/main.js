@@ -11,6 +11,8 @@ import project from './pages/project.js';
 import demands from './pages/demands.js';
 import demandNew from './pages/demand-new.js';
 import demand from './pages/demand.js';
+import evaluations from './pages/evaluations.js';
+import evaluation from './pages/evaluation.js';
 import contacts from './pages/contacts.js';
 import wallet from './pages/wallet.js';
 import bill from './pages/bill.js';
@@ -26,6 +28,8 @@ const routes = [
   ['/demands', demands, 'any'],
   ['/demands/new', demandNew, 'user'],
   ['/demands/:id', demand, 'any'],
+  ['/evaluations', evaluations, 'any'],
+  ['/evaluations/:round', evaluation, 'any'],
   ['/contacts', contacts, 'user'],
   ['/wallet', wallet, 'user'],
   ['/bill', bill, 'user'],
@@ -35,6 +39,7 @@ const routes = [
 const links = [
   ['/projects', 'Projects', 'any'],
   ['/demands', 'Demands', 'any'],
+  ['/evaluations', 'Evaluations', 'any'],
   ['/contacts', 'Contacts', 'user'],
   ['/wallet', 'Wallet', 'user'],
   ['/bill', 'Bill', 'user'],
