@@ -192,21 +192,9 @@ TEST(evaluation_model, entropy_and_combination_by_hand) {
   EXPECT_NEAR(total(w), 1.0, 1e-12);
 }
 
-TEST(evaluation_model, one_subject_has_no_spread) {
-  // n = 1: k = 1/ln 1 is undefined; by definition e = 1, d = 0 everywhere,
-  // the entropy weights are uniform and the AHP weights stand.
-  const auto r = entropy({{8.0, 7.0, 9.0}});
-  for (std::size_t j = 0; j < 3; ++j) {
-    EXPECT_DOUBLE_EQ(r.e[j], 1.0);
-    EXPECT_DOUBLE_EQ(r.d[j], 0.0);
-    EXPECT_DOUBLE_EQ(r.weights[j], 1.0 / 3);
-  }
-  const auto wa = ahp(consistent3).weights;
-  EXPECT_EQ(combine(wa, r.d), wa);
-}
-
-TEST(evaluation_model, all_scores_equal_has_no_spread) {
-  const auto r = entropy({{5, 5, 5}, {5, 5, 5}, {5, 5, 5}, {5, 5, 5}});
+// Three dimensions without spread: e = 1, d = 0, uniform entropy weights,
+// and the AHP weights stand unchanged.
+void expect_no_spread(const entropy_result& r) {
   expect_finite(r.e);
   expect_finite(r.d);
   expect_finite(r.weights);
@@ -217,6 +205,16 @@ TEST(evaluation_model, all_scores_equal_has_no_spread) {
   }
   const auto wa = ahp(consistent3).weights;
   EXPECT_EQ(combine(wa, r.d), wa);
+}
+
+TEST(evaluation_model, one_subject_has_no_spread) {
+  // n = 1: k = 1/ln 1 is undefined; by definition e = 1, d = 0 everywhere,
+  // the entropy weights are uniform and the AHP weights stand.
+  expect_no_spread(entropy({{8.0, 7.0, 9.0}}));
+}
+
+TEST(evaluation_model, all_scores_equal_has_no_spread) {
+  expect_no_spread(entropy({{5, 5, 5}, {5, 5, 5}, {5, 5, 5}, {5, 5, 5}}));
 }
 
 TEST(evaluation_model, zero_range_column_gets_no_weight) {

@@ -114,7 +114,7 @@ async function main() {
   try {
     const alice = await newUser(browser, 'alice');
     const bob = await newUser(browser, 'bob');
-    let projectId, demandId;
+    let projectId, demandId, evaluationRound;
 
     await step('alice and bob sign up', async () => {
       await signUp(alice, ALICE, true);
@@ -346,7 +346,35 @@ async function main() {
       check(await byTest(admin, 'evaluation-row').count() + await byTest(admin, 'no-evaluations').count() > 0, 'the evaluation list shows neither rounds nor "no rounds"');
       await byTest(admin, 'round-submit').waitFor();
       await shot(admin, 'evaluations');
+      // A round over two of the platform's own services, bob its only rater.
+      await byTest(admin, 'subject-gateway').check();
+      await byTest(admin, 'subject-actor:project').check();
+      await admin.fill('#round-closes', '60');
+      await admin.fill('#round-raters', BOB.name);
+      await byTest(admin, 'round-submit').click();
+      const opened = byTest(admin, 'opened-round-link');
+      await opened.waitFor({ timeout: 60_000 });
+      evaluationRound = Number((await opened.getAttribute('href')).split('/').pop());
+      check(Number.isInteger(evaluationRound) && evaluationRound >= 1, `opened round ${evaluationRound}`);
       await admin.context().close();
+    });
+
+    await step('bob rates the services, sees the ranking and checks his scores against the chain', async () => {
+      await bob.setViewportSize({ width: 1280, height: 900 });
+      await go(bob, `/evaluations/${evaluationRound}`);
+      await byTest(bob, 'score-grid').waitFor({ timeout: 30_000 });
+      for (let i = 0; i < 2; i++)
+        for (let j = 0; j < 6; j++)
+          await byTest(bob, `score-${i}-${j}`).fill(String(i === 0 ? 9 - j : 3 + j));
+      await byTest(bob, 'rate-submit').click();
+      await byTest(bob, 'ranking-row').first().waitFor({ timeout: 60_000 });
+      check(await byTest(bob, 'ranking-row').count() === 2, 'the ranking does not list both subjects');
+      check(await byTest(bob, 'score-grid').count() === 0, 'the rate form is still offered after submitting');
+      await shot(bob, 'evaluation');
+      await byTest(bob, `verify-${BOB.name}`).click();
+      await byTest(bob, 'verify-match').waitFor({ timeout: 30_000 });
+      const verdict = await byTest(bob, 'verify-match').textContent();
+      check(verdict.includes('✓'), `bob's scores do not match the chain: ${verdict}`);
     });
 
     await step('an unknown page says so', async () => {
