@@ -182,14 +182,28 @@ void list(demand_actor* self, const business_call&, const json& body, promise rp
                             {"indexed_block", self->state.reads->indexed_block()}}));
 }
 
-void get(demand_actor* self, const business_call&, const json& body, promise rp) {
+/// An answer's text is what the owner pays the bounty for: only the owner,
+/// an admin and the answerer themself read it; everyone else sees that an
+/// answer exists and who gave it.
+json for_caller(json d, const business_call& c) {
+  if (is_admin(c) || (!c.user.empty() && d.value("owner_name", "") == c.user))
+    return d;
+  for (auto& a : d["answer_list"])
+    if (c.user.empty() || a.value("answerer_name", "") != c.user) {
+      a.erase("text");
+      a["text_hidden"] = true;
+    }
+  return d;
+}
+
+void get(demand_actor* self, const business_call& c, const json& body, promise rp) {
   auto id = parse_id(body, "id", rp);
   if (!id)
     return;
   auto rec = self->state.reads->demand(*id);
   if (!rec)
     return deliver(rp, fail_reply(business_error::not_found, "no demand " + std::to_string(*id)));
-  deliver(rp, ok_reply(present(self, *rec, true)));
+  deliver(rp, ok_reply(for_caller(present(self, *rec, true), c)));
 }
 
 void answer(demand_actor* self, const business_call& c, const json& body, promise rp) {
@@ -258,7 +272,7 @@ void mine(demand_actor* self, const business_call& c, const json&, promise rp) {
     else
       for (auto& a : d["answer_list"])
         if (a.value("answerer_name", "") == c.user) {
-          answered.push_back(d);
+          answered.push_back(for_caller(d, c));
           break;
         }
   }

@@ -280,11 +280,16 @@ TEST_F(AuthorizationMatrix, EveryRouteForEveryCaller) {
   std::printf("authorization matrix: %zu routes \u00d7 4 callers = %zu cells; %zu must-deny cells, %zu denied\n",
               table.size(), cells, deny_cells, denied);
   std::fflush(stdout);
-  // What two of the findings look like: an anonymous caller reads bob's
-  // answer to alice's demand, and bob reads alice's sheet of an open round
-  // (a read may reach a node a block behind: asked again for a while).
-  auto demand_seen = api.get("/api/demands/" + id.demand);
-  EXPECT_NE(demand_seen.body.find(bobs_answer), std::string::npos) << demand_seen.body;
+  // bob's answer to alice's demand: its text for alice (the owner), the
+  // admin and bob himself, for nobody else.
+  for (auto [token, sees] : {std::pair{std::string(), false}, std::pair{alice, true}, std::pair{admin, true},
+                             std::pair{bob, true}, std::pair{quick_user(api, "erin"), false}}) {
+    auto seen = api.get("/api/demands/" + id.demand, token);
+    EXPECT_EQ(seen.body.find(bobs_answer) != std::string::npos, sees) << seen.body;
+    EXPECT_EQ(seen.body.find("text_hidden") != std::string::npos, !sees) << seen.body;
+  }
+  // What one of the findings looks like: bob reads alice's sheet of an open
+  // round (a read may reach a node a block behind: asked again for a while).
   json alices_sheet = json::object();
   for (int i = 0; i < 50 && alices_sheet.value("submitted", false) == false; ++i) {
     alices_sheet = api.ok("/api/evaluations/" + id.round + "/raters/" + id.address, bob);

@@ -104,13 +104,9 @@ inline std::vector<matrix_row> authorization_table(const matrix_ids& id) {
     {"GET",  "/api/demands", "/api/demands", "",                             ok,    ok,    ok,    ok},
     {"POST", "/api/demands", "/api/demands", "{}",                           deny,  allow, allow, allow},
     {"GET",  "/api/demands/mine", "/api/demands/mine", "",                   deny,  ok,    ok,    ok},
-    {"GET",  "/api/demands/{id}", d, "",
-             ok,      // finding: anyone, signed in or not, reads every answer's text and answerer
-             ok,
-             ok,      // finding: another user (a competing answerer) reads the answers before the award
-             ok,
-     "a demand is served with its answer_list (texts, answerers) to anyone: the information the owner "
-     "pays the bounty for is free to read before the award"},
+    // Anyone sees the demand; the answers' texts only its owner, an admin
+    // and each answerer their own (checked after the matrix).
+    {"GET",  "/api/demands/{id}", d, "",                                     ok,    ok,    ok,    ok},
     // Anyone signed in may answer (a 3-letter text is refused as too short).
     {"POST", "/api/demands/{id}/answers", d + "/answers", R"({"text":"abc"})", deny, allow, allow, allow},
     // alice: 404 (no answer 99); only the owner awards, admins included.

@@ -54,7 +54,7 @@ export default function demand({ main, args, session, alive }) {
       }
       return h('li', { class: `answer card${won ? ' won' : ''}`, 'data-testid': 'answer', 'data-answerer': a.answerer_name },
         h('div', { class: 'item-head' }, h('strong', null, a.answerer_name || shortHex(a.answerer)), won ? h('span', { class: 'badge ok' }, 'awarded') : null),
-        h('p', null, a.text), award);
+        a.text_hidden ? h('p', { class: 'muted', 'data-testid': 'answer-hidden' }, 'Only the demand\'s owner reads the answers.') : h('p', null, a.text), award);
     });
     let note = null;
     if (!session) note = h('p', null, h('a', { href: `#/login?next=${encodeURIComponent(`/demands/${id}`)}` }, 'Log in'), ' to answer.');
