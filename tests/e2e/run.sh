@@ -62,10 +62,15 @@ if [ -z "$ready" ]; then
 fi
 
 echo "e2e: gateway up; running the scenario"
-PETRADE_URL=$url PETRADE_ADMIN_PASSWORD_FILE=run/e2e/admin.password node tests/e2e/scenario.mjs
+rm -f run/e2e/secrets.json
+PETRADE_URL=$url PETRADE_ADMIN_PASSWORD_FILE=run/e2e/admin.password PETRADE_SECRETS_FILE=run/e2e/secrets.json \
+  node tests/e2e/scenario.mjs
 rc=$?
 if [ "$rc" -ne 0 ]; then
   echo "e2e: the end of the platform log:" >&2
   tail -n 40 "$log" >&2
 fi
+# The whole log, shutdown included, must hold no password, token or key.
+stop
+python3 tests/e2e/scan_secrets.py run/e2e/secrets.json run/e2e/custody.secret "$log" || rc=1
 exit "$rc"

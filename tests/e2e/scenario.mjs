@@ -13,6 +13,7 @@ const { chromium } = require('playwright-core');
 
 const BASE = (process.env.PETRADE_URL || 'http://127.0.0.1:8680').replace(/\/$/, '');
 const ADMIN_PASSWORD_FILE = process.env.PETRADE_ADMIN_PASSWORD_FILE || 'run/e2e/admin.password';
+const SECRETS_FILE = process.env.PETRADE_SECRETS_FILE || 'run/e2e/secrets.json';
 const ARTIFACTS = process.env.PETRADE_E2E_ARTIFACTS || 'build/e2e-artifacts';
 const CHAIN_WAIT = 120_000;   // a write: signed, mined and indexed
 const tag = Math.random().toString(36).slice(2, 6);
@@ -73,6 +74,13 @@ async function newUser(browser, label) {
   return page;
 }
 
+// What must never reach the platform's log: run.sh scans it for these.
+const secrets = { passwords: [ALICE.password, BOB.password], tokens: [] };
+async function keepToken(page) {
+  const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('petrade.session') || 'null')?.token);
+  if (token) secrets.tokens.push(token);
+}
+
 async function signUp(page, user, screenshot) {
   await go(page, '/signup');
   await page.fill('#signup-username', user.name);
@@ -82,6 +90,7 @@ async function signUp(page, user, screenshot) {
   await page.click('[data-testid=signup-submit]');
   await page.waitForURL(/#\/wallet$/, { timeout: 60_000 });
   await byTest(page, 'signed-in-as').filter({ hasText: user.name }).waitFor();
+  await keepToken(page);
 }
 
 async function balance(page) {
@@ -106,6 +115,7 @@ async function noHorizontalScroll(page, what) {
 
 async function main() {
   const adminPassword = fs.readFileSync(ADMIN_PASSWORD_FILE, 'utf8').trim();
+  secrets.passwords.push(adminPassword);
   const browser = await chromium.launch({
     executablePath: process.env.PETRADE_CHROMIUM || '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -140,6 +150,7 @@ async function main() {
       await bob.keyboard.type(BOB.password);
       await bob.keyboard.press('Enter');
       await byTest(bob, 'signed-in-as').filter({ hasText: BOB.name }).waitFor();
+      await keepToken(bob);
     });
 
     await step('both top up (a zero amount is refused first)', async () => {
@@ -325,6 +336,7 @@ async function main() {
       await admin.fill('#login-password', adminPassword);
       await admin.click('[data-testid=login-submit]');
       await admin.waitForURL(/#\/admin/);
+      await keepToken(admin);
       await byTest(admin, 'plane-node').first().waitFor({ timeout: 30_000 });
       await byTest(admin, 'feed-mode').and(admin.locator('[data-mode=stream]')).filter({ hasText: 'live' }).waitFor({ timeout: 15_000 });
       const first = await byTest(admin, 'updated').textContent();
@@ -390,6 +402,7 @@ async function main() {
     throw err;
   } finally {
     await browser.close().catch(() => {});
+    fs.writeFileSync(SECRETS_FILE, JSON.stringify(secrets));
   }
 }
 
