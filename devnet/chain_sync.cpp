@@ -27,8 +27,16 @@ std::uint64_t quantity(const json& v) {
   return static_cast<std::uint64_t>(eth::from_quantity(v.get<std::string>()));
 }
 
+json block_at(jsonrpc::client& node, json ref) {
+  return node.call_sync("eth_getBlockByNumber", json::array({std::move(ref), false}));
+}
+
 json block_at(jsonrpc::client& node, std::uint64_t n) {
-  return node.call_sync("eth_getBlockByNumber", json::array({eth::to_quantity(n), false}));
+  return block_at(node, json(eth::to_quantity(n)));
+}
+
+bool listed(const json& hashes, const json& hash) {
+  return std::find(hashes.begin(), hashes.end(), hash) != hashes.end();
 }
 
 struct pooled {
@@ -74,7 +82,7 @@ void send_on(jsonrpc::client& from, jsonrpc::client& to, const std::string& hash
 // Queued ones stay (anvil cannot drop them) and are remembered instead.
 std::size_t relay_pool(jsonrpc::client& node, jsonrpc::client& upstream, relayed_set& relayed,
                        const json& keep) {
-  auto kept = [&](const std::string& h) { return std::find(keep.begin(), keep.end(), json(h)) != keep.end(); };
+  auto kept = [&](const std::string& h) { return listed(keep, json(h)); };
   std::size_t sent = 0;
   std::vector<pooled> pool;
   for (int listing = 0; listing < 4; ++listing) {
@@ -162,8 +170,7 @@ import_result import_blocks(jsonrpc::client& source, jsonrpc::client& target,
       // The target is about to be reset: a transaction that slipped into its
       // pool after the strip and was mined here must reach the source.
       for (auto& h : mined.at("transactions"))
-        if (std::find(block.at("transactions").begin(), block.at("transactions").end(), h)
-            == block.at("transactions").end())
+        if (!listed(block.at("transactions"), h))
           send_on(target, source, h.get<std::string>());
       r.diverged = true;
       r.why = "replayed block " + std::to_string(n) + " has " + std::to_string(mined.at("transactions").size())
@@ -193,14 +200,12 @@ std::size_t mine_stalled_pool(jsonrpc::client& sealer, pool_watch& watch) {
   watch = {head, pending_count(sealer) > 0};
   if (!watch.waiting)
     return 0;
-  auto latest = sealer.call_sync("eth_getBlockByNumber", json::array({"latest", false}));
-  bool stalled = latest.at("transactions").empty() || (seen.waiting && seen.head == head);
+  bool stalled = block_at(sealer, json("latest")).at("transactions").empty() || (seen.waiting && seen.head == head);
   if (!stalled)
     return 0;   // automine is at work
   sealer.call_sync("evm_mine", json::array());
-  auto mined = sealer.call_sync("eth_getBlockByNumber", json::array({"latest", false}));
-  watch = {head_of(sealer), pending_count(sealer) > 0};
-  return mined.at("transactions").size();
+  watch = {};   // the next check looks afresh
+  return block_at(sealer, json("latest")).at("transactions").size();
 }
 
 } // namespace petrade::devnet
