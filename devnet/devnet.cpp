@@ -35,6 +35,10 @@ const char* to_string(node_phase p) {
   return "?";
 }
 
+std::string states_dir(const devnet_config& cfg, int node) {
+  return cfg.data_dir + "/node" + std::to_string(node) + "-states";
+}
+
 namespace {
 
 constexpr std::uint64_t import_batch = 64;
@@ -134,13 +138,21 @@ void cluster::start() {
 }
 
 void cluster::spawn(node_slot& n, bool mining) {
+  auto states = states_dir(cfg_, n.index);
   std::vector<std::string> argv{
     cfg_.anvil, "--host", "127.0.0.1", "--port", std::to_string(n.port),
     "--chain-id", std::to_string(cfg_.chain_id),
     "--timestamp", std::to_string(cfg_.genesis_timestamp),
     "--mnemonic", cfg_.mnemonic, "--accounts", std::to_string(cfg_.accounts),
     // Imported transactions must be mined in the order they are sent.
-    "--order", "fifo"};
+    "--order", "fifo",
+    "--cache-path", states};
+  // anvil writes old states to disk and deletes them only when it exits
+  // cleanly: every SIGKILLed node left its states in ~/.foundry/anvil/tmp
+  // (64 GB of them filled this machine's disk). They live in the node's own
+  // folder now, and a restart clears what the dead process left.
+  std::error_code ignored;
+  std::filesystem::remove_all(states, ignored);
   if (!mining)
     argv.push_back("--no-mining");
   auto log = cfg_.data_dir + "/node" + std::to_string(n.index) + ".log";
@@ -319,6 +331,8 @@ void cluster::stop() {
       s->keeper.join();
   for (auto& s : slots_) {
     s->proc.stop();
+    std::error_code ignored;
+    std::filesystem::remove_all(states_dir(cfg_, s->index), ignored);
     s->phase = node_phase::stopped;
     s->rpc.reset();
     s->cgroup.reset();

@@ -35,6 +35,10 @@ struct node_info {
   std::string cgroup;       // empty when the node runs as a plain process
 };
 
+/// Where node `node` keeps the states anvil writes to disk (its
+/// --cache-path); cleared when the node (re)starts and when the cluster stops.
+std::string states_dir(const devnet_config& cfg, int node);
+
 /// Receives one line per devnet event: level ("info", "warn", "error") and text.
 using event_sink = std::function<void(const std::string& level, const std::string& text)>;
 

@@ -136,12 +136,20 @@ TEST_F(DevnetTest, TwoHundredTransfersLeaveEveryNodeOnTheSameChain) {
 TEST_F(DevnetTest, KilledFollowerComesBackToTheSameStateRoot) {
   send_transfers(20);
   ASSERT_TRUE(net->wait_in_sync(30s));
+  // What a killed anvil leaves on disk is cleared by its restart (it
+  // filled 64 GB under ~/.foundry when anvil kept it there).
+  auto states = devnet::states_dir(cfg, 1);
+  std::filesystem::create_directories(states);
+  test::write_file(states + "/left-by-the-dead-node", "x");
   ::kill(net->nodes()[1].pid, SIGKILL);
   send_transfers(20);   // while it is down
   auto deadline = std::chrono::steady_clock::now() + 30s;
   while (net->nodes()[1].restarts == 0 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(20ms);
   ASSERT_EQ(net->nodes()[1].restarts, 1);
+  EXPECT_FALSE(std::filesystem::exists(states + "/left-by-the-dead-node"));
+  auto cmdline = test::read_file("/proc/" + std::to_string(net->nodes()[1].pid) + "/cmdline");
+  EXPECT_NE(cmdline.find(states), std::string::npos) << "anvil would keep its states in ~/.foundry";
   expect_same_chain();
   auto latest = [&](std::size_t i) {
     return rpc[i]->call_sync("eth_getBlockByNumber", json::array({"latest", false}));
