@@ -9,6 +9,8 @@
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <functional>
 #include <map>
 #include <unordered_map>
 
@@ -309,10 +311,25 @@ caf::behavior dispatcher_behavior(dispatcher_actor* self, dispatcher_config cfg)
       self->delayed_send(self, std::chrono::seconds(1), tick_atom_v);
     },
     [self](status_atom) { return status_json(self->state); },
+    [self](safe_head_atom) {
+      std::vector<std::uint64_t> heads;
+      for (auto& [node, s] : self->state.states)
+        if (s.reachable)
+          heads.push_back(s.head);
+      return safe_head(std::move(heads), self->state.nodes.size());
+    },
   };
 }
 
 } // namespace
+
+std::uint64_t safe_head(std::vector<std::uint64_t> reachable_heads, std::size_t nodes) {
+  std::size_t needed = nodes >= 2 ? 2 : 1;
+  if (reachable_heads.size() < needed)
+    return 0;
+  std::sort(reachable_heads.begin(), reachable_heads.end(), std::greater<>());
+  return reachable_heads[needed - 1];
+}
 
 std::string validate_task(const task& t, std::uint64_t chain_id) {
   if (static_cast<std::size_t>(t.kind) >= task_kind_count)

@@ -27,6 +27,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace petrade {
 
@@ -50,5 +51,11 @@ caf::actor spawn_dispatcher(caf::actor_system& sys, dispatcher_config cfg);
 /// empty string. Writes must be eth_sendRawTransaction of a transaction
 /// signed by `task.sender`; a deploy must create a contract with init code.
 std::string validate_task(const task& t, std::uint64_t chain_id);
+
+/// The highest block that two reachable nodes hold (the one node's head on a
+/// one-node cluster): such a block outlives the loss of any single node, so
+/// the transaction manager confirms nothing above it. 0 while fewer than
+/// two of several nodes answer. Asked with (safe_head_atom) -> uint64.
+std::uint64_t safe_head(std::vector<std::uint64_t> reachable_heads, std::size_t nodes);
 
 } // namespace petrade

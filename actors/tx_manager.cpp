@@ -384,7 +384,7 @@ write_status status_of(actor* self, std::uint64_t id) {
     return s;
   }
   s.state = to_string(rec->state);
-  s.tx_hash = eth::to_hex(rec->current_hash());
+  s.tx_hash = eth::to_hex(rec->mined_tx ? *rec->mined_tx : rec->current_hash());
   s.nonce = rec->nonce;
   s.block = rec->block_number.value_or(0);
   s.error = rec->failure_reason;

@@ -50,7 +50,7 @@ struct tracked_tx {
   eth::transaction tx;                 // the latest signed transaction
   std::vector<eth::hash256> hashes;    // every hash signed for this task
   storage::task_state state = storage::task_state::accepted;
-  caf::actor_clock::time_point since;  // last broadcast (for stuck detection)
+  caf::actor_clock::time_point since;  // last broadcast, or mined: the stuck and replication waits
   std::uint32_t stuck_rounds = 0;
   std::uint32_t replacements = 0;
   bool busy = false;                   // a read or broadcast is outstanding
@@ -117,6 +117,10 @@ struct state {
   std::map<std::uint64_t, tracked_tx> tracked;   // open tasks by id
   std::uint64_t head = 0;
   bool head_busy = false;
+  /// The highest block two nodes hold (the dispatcher's safe_head): nothing
+  /// above it is confirmed, because one node's crash could still lose it.
+  std::uint64_t safe_head = 0;
+  bool safe_busy = false;
   std::uint64_t next_task_id = 0;
   bool drain_scheduled = false;
   /// Clients waiting for a task to settle (mined, confirmed or failed).

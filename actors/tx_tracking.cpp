@@ -84,6 +84,7 @@ void on_broadcast(actor* self, std::uint64_t id, const task_result& r) {
 }
 
 void check_block(actor* self, std::uint64_t id);
+bool reopen(actor* self, std::uint64_t id, const std::string& why);
 
 void on_receipt(actor* self, std::uint64_t id, const eth::hash256& hash, const json& receipt) {
   auto* tr = find(self, id);
@@ -101,15 +102,16 @@ void on_receipt(actor* self, std::uint64_t id, const eth::hash256& hash, const j
   tr->mined_hash = hash;
   tr->reverted = receipt.value("status", std::string("0x1")) == "0x0";
   if (tr->state != task_state::mined || tr->block != block || tr->block_hash != block_hash) {
-    if (!move(self, id, task_state::mined, storage::state_change::block(block, block_hash)))
+    if (!move(self, id, task_state::mined, storage::state_change::block(block, block_hash, hash)))
       return;
     tr->state = task_state::mined;
     tr->block = block;
     tr->block_hash = block_hash;
+    tr->since = self->clock().now();
   }
   auto& st = self->state;
   st.head = std::max(st.head, block);
-  if (st.head + 1 >= block + st.cfg.confirmations)
+  if (st.head + 1 >= block + st.cfg.confirmations && block <= st.safe_head)
     check_block(self, id);
 }
 
@@ -219,17 +221,25 @@ void check_block(actor* self, std::uint64_t id) {
           self->state.tracked.erase(id);
         return;
       }
-      log(self, "warn", "task " + std::to_string(id) + ": block " + std::to_string(tr->block)
-                          + " was reorganised away; the task is open again");
-      if (move(self, id, task_state::sent)) {
-        tr->state = task_state::sent;
-        tr->mined_hash.reset();
-        tr->reverted = false;
-        tr->since = self->clock().now();
-        tr->stuck_rounds = 0;
-      }
+      reopen(self, id, "block " + std::to_string(tr->block) + " was reorganised away");
     },
     tr->block);
+}
+
+/// A mined task whose block is gone: it is sent again, and followed as such.
+bool reopen(actor* self, std::uint64_t id, const std::string& why) {
+  auto* tr = find(self, id);
+  if (!tr)
+    return false;
+  log(self, "warn", "task " + std::to_string(id) + ": " + why + "; the task is open again");
+  if (!move(self, id, task_state::sent))
+    return false;
+  tr->state = task_state::sent;
+  tr->mined_hash.reset();
+  tr->reverted = false;
+  tr->since = self->clock().now();
+  tr->stuck_rounds = 0;
+  return true;
 }
 
 /// Called after a receipt check found nothing: re-broadcast or replace a
@@ -319,6 +329,16 @@ void broadcast(actor* self, std::uint64_t id) {
 void poll(actor* self) {
   auto& st = self->state;
   self->delayed_send(self, st.cfg.poll_interval, tick_atom_v);
+  if (!st.safe_busy && !st.tracked.empty()) {
+    st.safe_busy = true;
+    self->request(st.cfg.dispatcher, st.cfg.rpc_timeout, safe_head_atom_v)
+      .then(
+        [self](std::uint64_t h) {
+          self->state.safe_busy = false;
+          self->state.safe_head = h;
+        },
+        [self](caf::error&) { self->state.safe_busy = false; });
+  }
   if (!st.head_busy && !st.tracked.empty()) {
     st.head_busy = true;
     read(self, "eth_blockNumber", json::array(), [self](const task_result& r) {
@@ -356,8 +376,18 @@ void poll(actor* self) {
         if (!tr->mined_hash) {   // taken over from the journal: which hash, which status?
           check_receipts(self, id, 0, {});
           --budget;
-        } else if (st.head + 1 >= tr->block + st.cfg.confirmations) {
+        } else if (st.head + 1 >= tr->block + st.cfg.confirmations && tr->block <= st.safe_head) {
           check_block(self, id);
+          --budget;
+        } else if (tr->block > st.safe_head && self->clock().now() - tr->since >= st.cfg.stuck_timeout) {
+          // Its block is still on one node only. Should that node have
+          // lost it (killed before another imported it), the receipt is
+          // gone and nobody holds the transaction: send it again.
+          tr->since = self->clock().now();
+          check_receipts(self, id, 0, [self, id] {
+            if (reopen(self, id, "its block is gone from the node that mined it"))
+              broadcast(self, id);
+          });
           --budget;
         }
         break;

@@ -44,4 +44,6 @@ CAF_BEGIN_TYPE_ID_BLOCK(petrade, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(petrade, (petrade::business_call))
   CAF_ADD_TYPE_ID(petrade, (petrade::business_reply))
   CAF_ADD_ATOM(petrade, petrade, call_atom, "call")
+  // dispatcher: the highest block at least two reachable nodes hold
+  CAF_ADD_ATOM(petrade, petrade, safe_head_atom, "safe_head")
 CAF_END_TYPE_ID_BLOCK(petrade)

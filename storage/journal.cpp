@@ -13,7 +13,7 @@ namespace petrade::storage {
 namespace {
 
 constexpr std::uint8_t format_version = 1;
-enum flag : std::uint8_t { has_key = 1, has_block = 2, has_replacement = 4 };
+enum flag : std::uint8_t { has_key = 1, has_block = 2, has_replacement = 4, has_mined_tx = 8 };
 
 std::string task_key(std::uint64_t id) { return "T" + codec::be64(id); }
 std::string open_key(std::uint64_t id) { return "O" + codec::be64(id); }
@@ -69,7 +69,7 @@ std::string encode(const task_record& r) {
   w.raw(r.tx_hash);
   bool block = r.block_number && r.block_hash;
   std::uint8_t flags = (r.idempotency_key ? has_key : 0) | (block ? has_block : 0)
-                       | (r.replaced_by ? has_replacement : 0);
+                       | (r.replaced_by ? has_replacement : 0) | (block && r.mined_tx ? has_mined_tx : 0);
   w.integer(flags);
   if (r.idempotency_key)
     w.blob(*r.idempotency_key);
@@ -77,6 +77,8 @@ std::string encode(const task_record& r) {
   if (block) {
     w.integer(*r.block_number);
     w.raw(*r.block_hash);
+    if (r.mined_tx)
+      w.raw(*r.mined_tx);
   }
   w.blob(r.failure_reason);
   if (r.replaced_by) {
@@ -115,6 +117,8 @@ task_record decode_task(std::string_view bytes) {
   if (flags & has_block) {
     r.block_number = in.integer<std::uint64_t>();
     r.block_hash = in.fixed<32>();
+    if (flags & has_mined_tx)
+      r.mined_tx = in.fixed<32>();
   }
   r.failure_reason = std::string(in.blob());
   if (flags & has_replacement) {
@@ -197,6 +201,7 @@ task_record journal::update_state(std::uint64_t id, task_state to, const state_c
       ++r->attempts;
       r->block_number.reset();   // a reorg took it out of its block
       r->block_hash.reset();
+      r->mined_tx.reset();
       break;
     case task_state::mined:
       if (!change.block_number || !change.block_hash)
@@ -204,6 +209,7 @@ task_record journal::update_state(std::uint64_t id, task_state to, const state_c
                                + " mined without a block number and hash");
       r->block_number = change.block_number;
       r->block_hash = change.block_hash;
+      r->mined_tx = change.mined_tx;
       break;
     case task_state::replaced: {
       if (change.replacement_raw.empty())

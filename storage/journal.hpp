@@ -11,9 +11,10 @@
 // Record format, version 1 (little-endian integers, blob = u32 length + bytes):
 //   u8 version=1, u64 id, u8 kind, u8 state, u32 attempts, i64 created_ms,
 //   i64 updated_ms, 20 sender, u64 nonce, 32 tx_hash, u8 flags
-//   (1 = idempotency key, 2 = block, 4 = replacement), [blob key], blob raw_tx,
-//   [u64 block_number, 32 block_hash], blob failure_reason,
-//   [32 replaced_by, blob replacement_raw].
+//   (1 = idempotency key, 2 = block, 4 = replacement, 8 = mined hash),
+//   [blob key], blob raw_tx, [u64 block_number, 32 block_hash],
+//   [32 mined_tx], blob failure_reason, [32 replaced_by, blob replacement_raw].
+// Flag 8 came later: records without it read as before.
 // A reader meeting another version throws storage_error naming it.
 #pragma once
 
@@ -60,6 +61,9 @@ struct task_record {
   std::int64_t updated_ms = 0;
   std::optional<std::uint64_t> block_number;  // when mined
   std::optional<eth::hash256> block_hash;
+  /// Which of the signed hashes is in that block: a replaced task's
+  /// original can be mined after all.
+  std::optional<eth::hash256> mined_tx;
   std::string failure_reason;           // when failed
   std::optional<eth::hash256> replaced_by;  // the latest replacement's hash
   eth::bytes replacement_raw;               // ... and its signed bytes
@@ -93,6 +97,7 @@ struct state_change {
   bool release_nonce = false;
   std::optional<std::uint64_t> block_number; // to mined
   std::optional<eth::hash256> block_hash;    // to mined
+  std::optional<eth::hash256> mined_tx;      // to mined: the hash in the block
   eth::bytes replacement_raw;                // to replaced: the new signed tx
 
   static state_change failure(std::string reason, bool release_nonce = false) {
@@ -101,10 +106,12 @@ struct state_change {
     c.release_nonce = release_nonce;
     return c;
   }
-  static state_change block(std::uint64_t number, const eth::hash256& hash) {
+  static state_change block(std::uint64_t number, const eth::hash256& hash,
+                            std::optional<eth::hash256> tx = std::nullopt) {
     state_change c;
     c.block_number = number;
     c.block_hash = hash;
+    c.mined_tx = tx;
     return c;
   }
   static state_change replacement(eth::bytes raw) {

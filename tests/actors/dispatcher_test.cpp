@@ -396,3 +396,16 @@ TEST_F(DispatcherTest, StatusCountsAttemptsPerNodeAndTasksByKindAndOutcome) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(SafeHead, IsTheHighestBlockTwoReachableNodesHold) {
+  using petrade::safe_head;
+  EXPECT_EQ(safe_head({120, 118, 119}, 3), 119u) << "the sealer alone holds 120";
+  EXPECT_EQ(safe_head({120, 117}, 3), 117u) << "one node down: the other two";
+  EXPECT_EQ(safe_head({120}, 3), 0u) << "one of three answers: nothing is safe";
+  EXPECT_EQ(safe_head({}, 3), 0u);
+  EXPECT_EQ(safe_head({42}, 1), 42u) << "a one-node cluster has nothing better";
+}
+
+} // namespace

@@ -20,6 +20,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <optional>
+
 namespace {
 
 using namespace petrade;
@@ -35,6 +37,7 @@ struct fake_chain {
   std::map<std::uint64_t, std::string> blocks; // height -> block hash
   std::uint64_t head = 0;
   std::uint64_t pending = 5;
+  std::optional<std::uint64_t> safe;          // the safe head; the head when unset
   bool estimates_hang = false;                // eth_estimateGas never answered
   std::vector<caf::response_promise> held;    // the unanswered requests
 };
@@ -42,6 +45,7 @@ using chain_ptr = std::shared_ptr<fake_chain>;
 
 caf::behavior stand_in_dispatcher(caf::event_based_actor* self, chain_ptr chain) {
   return {
+    [chain](safe_head_atom) { return chain->safe.value_or(chain->head); },
     [self, chain](submit_atom, const task& t) -> caf::result<task_result> {
       if (t.method == "eth_estimateGas" && chain->estimates_hang) {
         chain->held.push_back(self->make_response_promise());
@@ -198,6 +202,26 @@ TEST_F(TxManagerUnit, StuckTransactionIsRebroadcastThenReplacedWithHigherFees) {
   EXPECT_EQ(s.block, 7u);
 }
 
+TEST_F(TxManagerUnit, AReplacedTaskWhoseOriginalIsMinedReportsTheOriginalsHash) {
+  start();
+  auto ack = submit_transfer();
+  ASSERT_EQ(ack.state, "accepted") << ack.error;
+  pass(21000ms);   // re-broadcast, then replaced
+  ASSERT_EQ(chain->sent.size(), 3u);
+  auto original = eth::transaction::decode(eth::from_hex(chain->sent[0])).hash();
+  ASSERT_NE(eth::transaction::decode(eth::from_hex(chain->sent[2])).hash(), original);
+
+  // The node had the original all along and mines it, not the replacement.
+  mine(eth::to_hex(original), 7, 1);
+  pass(1000ms);
+  auto s = ask(status_atom_v, ack.task_id);
+  EXPECT_EQ(s.state, "confirmed");
+  EXPECT_EQ(s.tx_hash, eth::to_hex(original)) << "the hash in the block, not the latest signed";
+  auto rec = storage::journal(*db).get(ack.task_id);
+  ASSERT_TRUE(rec && rec->mined_tx);
+  EXPECT_EQ(*rec->mined_tx, original);
+}
+
 TEST_F(TxManagerUnit, ReorgReopensAMinedTaskUntilItIsDeepEnough) {
   start(2);
   auto ack = submit_transfer();
@@ -226,6 +250,37 @@ TEST_F(TxManagerUnit, ReorgReopensAMinedTaskUntilItIsDeepEnough) {
   EXPECT_EQ(sum["confirmed"], 1);
   EXPECT_EQ(sum["pending"], 0);
   EXPECT_EQ(sum["by_state"]["mined"], 0);
+}
+
+TEST_F(TxManagerUnit, AWriteOnOneNodeOnlyIsNotConfirmedAndIsSentAgainWhenThatNodeLosesIt) {
+  start();
+  auto ack = submit_transfer();
+  ASSERT_EQ(ack.state, "accepted") << ack.error;
+  chain->safe = 6;   // block 7 is on the sealer only
+  mine(ack.tx_hash, 7, 1);
+  pass(1000ms);
+  EXPECT_EQ(ask(status_atom_v, ack.task_id).state, "mined") << "confirmed on one node only";
+
+  // The sealer is killed before a follower imported block 7 and comes back
+  // from the follower's chain: the block, its receipt and the transaction
+  // are gone, and no node has it in its pool.
+  chain->receipts.clear();
+  chain->blocks.erase(7);
+  chain->head = 6;
+  ASSERT_EQ(chain->sent.size(), 1u);
+  pass(11000ms);
+  ASSERT_EQ(chain->sent.size(), 2u) << "not sent again after its block was lost";
+  EXPECT_EQ(chain->sent[1], chain->sent[0]) << "the same signed bytes, the same nonce";
+  EXPECT_EQ(ask(status_atom_v, ack.task_id).state, "sent");
+
+  mine(ack.tx_hash, 7, 4);
+  pass(500ms);
+  EXPECT_EQ(ask(status_atom_v, ack.task_id).state, "mined");
+  chain->safe = 7;   // a follower imported it
+  pass(1000ms);
+  auto s = ask(status_atom_v, ack.task_id);
+  EXPECT_EQ(s.state, "confirmed");
+  EXPECT_EQ(s.block, 7u);
 }
 
 TEST_F(TxManagerUnit, RevertedTransactionFailsWithDecodedReason) {

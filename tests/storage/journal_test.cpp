@@ -212,8 +212,10 @@ TEST_F(Journal, StateTransitions) {
   EXPECT_FALSE(r.block_number);
   EXPECT_EQ(r.attempts, 3u);
   r = j.update_state(id, task_state::mined, state_change::block(6, block_hash(6)));
-  r = j.update_state(id, task_state::mined, state_change::block(7, block_hash(7)));
+  EXPECT_FALSE(j.get(id)->mined_tx);
+  r = j.update_state(id, task_state::mined, state_change::block(7, block_hash(7), block_hash(70)));
   EXPECT_EQ(j.get(id)->block_number, 7u);
+  EXPECT_EQ(j.get(id)->mined_tx, block_hash(70)) << "which signed hash is in the block, kept on disk";
   r = j.update_state(id, task_state::confirmed);
   EXPECT_FALSE(r.open());
   for (auto to : {task_state::sent, task_state::mined, task_state::failed, task_state::accepted})
