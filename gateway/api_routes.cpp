@@ -14,17 +14,9 @@ namespace {
 
 using ft = field_type;
 
-struct api_route {
-  const char* method;
-  const char* path;
-  const char* op;
-  access who;
-  bool write = false;
-  field_rules fields = {};   // the body for POST, the query for GET
-  http::status ok = http::status::ok;
-};
+} // namespace
 
-const std::vector<api_route>& table() {
+const std::vector<api_route>& api_route_table() {
   static const field_rules listing{{"query", ft::text}, {"keyword", ft::text},
                                    {"limit", ft::integer}, {"offset", ft::integer}};
   auto with = [](field_rules base, field_rules more) {
@@ -108,6 +100,8 @@ const std::vector<api_route>& table() {
   return routes;
 }
 
+namespace {
+
 response bad_request(const request& req, const std::string& why) {
   return error_response(req, http::status::bad_request, "bad_request", why);
 }
@@ -120,9 +114,10 @@ std::optional<std::string> put_path(const path_params& params, json& body) {
       if (auto why = put_text_value(name, value, ft::integer, body))
         return why;
     } else if (name == "ref") {
-      if (value.rfind("0x", 0) == 0)
-        body["hash"] = value;
-      else if (auto why = put_text_value("number", value, ft::integer, body))
+      if (value.rfind("0x", 0) == 0) {
+        if (auto why = put_text_value("hash", value, ft::text, body))
+          return why;
+      } else if (auto why = put_text_value("number", value, ft::integer, body))
         return "a block is a number or a 0x hash, not '" + value.substr(0, 80) + "'";
     } else if (name == "address") {
       try {
@@ -130,8 +125,8 @@ std::optional<std::string> put_path(const path_params& params, json& body) {
       } catch (const std::exception& e) {
         return "'" + value.substr(0, 80) + "' is not a valid address: " + e.what();
       }
-    } else {
-      body[name] = value;
+    } else if (auto why = put_text_value(name, value, ft::text, body)) {
+      return why;
     }
   }
   return std::nullopt;
@@ -200,7 +195,7 @@ void run(const std::shared_ptr<gateway_context>& ctx, const api_route& route,
 void add_task_routes(router& r, std::shared_ptr<gateway_context> ctx);
 
 void add_api_routes(router& r, std::shared_ptr<gateway_context> ctx) {
-  for (auto& route : table()) {
+  for (auto& route : api_route_table()) {
     r.add(route.method, route.path, [ctx, &route](std::shared_ptr<exchange> ex, path_params params) {
       authorize(*ctx, ex, route.who, [ctx, &route, ex, params](identity who) {
         run(ctx, route, ex, params, std::move(who));

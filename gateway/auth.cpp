@@ -30,6 +30,12 @@ void authorize(gateway_context& ctx, const std::shared_ptr<exchange>& ex, access
     return ex->reply(business_error_response(ex->req, 401, "unauthenticated",
                                              "the Authorization header must be 'Bearer <token>'"));
   std::string token{header.substr(scheme.size())};
+  // Tokens are hex; other bytes cannot name a session, and travel on to the
+  // account actor inside JSON, whose writer throws on invalid UTF-8.
+  for (char c : token)
+    if (c < 0x21 || c > 0x7e)
+      return ex->reply(business_error_response(ex->req, 401, "unauthenticated",
+                                               "the bearer token must be printable ASCII"));
   business_call c;
   c.op = "account.session";
   c.role = "system";

@@ -24,6 +24,12 @@ json rpc_error(const json& id, int code, const std::string& message) {
   return {{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", code}, {"message", message}}}};
 }
 
+/// Messages quote nodes and exceptions, which need not be UTF-8; the strict
+/// writer would throw on a CAF thread and leave the request unanswered.
+std::string text_of(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 /// The task for one call, or the JSON-RPC error refusing it.
 std::optional<json> make_task(const json& call, task& t) {
   json id = call.is_object() && call.contains("id") ? call["id"] : json();
@@ -68,15 +74,15 @@ std::string answer_of(const json& id, const task_result& r) {
     return R"({"jsonrpc":"2.0","id":)" + id.dump() + R"(,"result":)"
            + (r.result.empty() ? std::string("null") : r.result) + "}";
   case task_error::rpc:
-    return rpc_error(id, static_cast<int>(r.code), r.message).dump();
+    return text_of(rpc_error(id, static_cast<int>(r.code), r.message));
   case task_error::busy:
-    return rpc_error(id, -32005, "the platform is busy, retry later: " + r.message).dump();
+    return text_of(rpc_error(id, -32005, "the platform is busy, retry later: " + r.message));
   case task_error::invalid:
-    return rpc_error(id, -32602, r.message).dump();
+    return text_of(rpc_error(id, -32602, r.message));
   case task_error::unreachable:
     break;
   }
-  return rpc_error(id, -32603, "no node answered: " + r.message).dump();
+  return text_of(rpc_error(id, -32603, "no node answered: " + r.message));
 }
 
 /// Collects a batch's answers (JSON texts) in call order and replies once
@@ -129,7 +135,7 @@ void handle(const std::shared_ptr<gateway_context>& ctx, const std::shared_ptr<e
     task t;
     t.request_id = ex->request_id;
     if (auto refusal = make_task(call, t)) {
-      b->answers[i] = refusal->dump();
+      b->answers[i] = text_of(*refusal);
       b->wanted[i] = true;   // errors about the call itself are always answered
       --b->missing;
     } else {
@@ -140,7 +146,8 @@ void handle(const std::shared_ptr<gateway_context>& ctx, const std::shared_ptr<e
     return finish(ex, *b);
   for (auto& [i, t] : tasks) {
     json id = calls[i].value("id", json());
-    ctx->bridge.submit(std::move(t), ctx->call_timeout, [ex, b, i, id](task_result r) {
+    // An init-capture: clang 14 (the sanitizer build) cannot capture a structured binding.
+    ctx->bridge.submit(std::move(t), ctx->call_timeout, [ex, b, i = i, id](task_result r) {
       std::lock_guard lock{b->mutex};
       b->answers[i] = answer_of(id, r);
       if (--b->missing == 0)

@@ -18,7 +18,8 @@ nlohmann::json config_section::read_file(const std::string& file) {
   nlohmann::json doc;
   try {
     doc = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
+    // parse_error, or out_of_range for a number beyond a double's range.
     throw config_error(file + ": not valid JSON: " + e.what());
   }
   if (!doc.is_object())

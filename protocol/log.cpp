@@ -47,7 +47,9 @@ void line(std::string_view level, std::string_view component, std::string_view t
                      {"msg", text}};
     if (!request_id.empty())
       j["request_id"] = request_id;
-    s = j.dump();
+    // Texts quote nodes, clients and exceptions; invalid UTF-8 in them must
+    // not make the log line throw.
+    s = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   } else {
     s = timestamp() + " " + std::string(level) + " " + std::string(component);
     if (!request_id.empty())

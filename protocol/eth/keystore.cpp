@@ -162,6 +162,9 @@ json parse_json(std::string_view text) {
   } catch (const json::parse_error& e) {
     // nlohmann's message quotes the input; a mistaken key file must not leak.
     throw decode_error("keystore: not valid JSON", e.byte);
+  } catch (const json::exception&) {
+    // A number beyond a double's range is an out_of_range, not a parse_error.
+    throw decode_error("keystore: not valid JSON (a number out of range)", 0);
   }
 }
 

@@ -124,15 +124,17 @@ transaction decode_legacy(bytes_view raw, std::optional<std::uint64_t> expected)
   if (v == 27 || v == 28) {
     tx.chain_id = 0;
     sig.recovery_id = static_cast<std::uint8_t>(v - 27);
-  } else if (v >= 35) {
+  } else if (v >= 37) {
     const uint256 chain = (v - 35) / 2;
     if (chain > std::numeric_limits<std::uint64_t>::max())
       throw decode_error("v encodes a chain id wider than 64 bits", f[6].offset());
     tx.chain_id = static_cast<std::uint64_t>(chain);
     sig.recovery_id = static_cast<std::uint8_t>((v - 35) % 2);
   } else {
+    // 35/36 would be EIP-155 with chain id 0, which nothing signs: read as
+    // "no chain id" it would re-encode as 27/28 and recover another sender.
     throw decode_error("v = " + to_decimal(v)
-                         + " is neither 27/28 nor an EIP-155 value (>= 35)",
+                         + " is neither 27/28 nor an EIP-155 value for a chain id >= 1 (>= 37)",
                        f[6].offset());
   }
   sig.r = read_word(f[7], "r");

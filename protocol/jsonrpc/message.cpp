@@ -20,9 +20,41 @@ json make_call(std::uint64_t id, std::string_view method, const json& params) {
               {"params", params.is_null() ? json::array() : params}};
 }
 
+/// The length of the valid UTF-8 sequence at the start of `s`, or 0.
+std::size_t utf8_length(std::string_view s) {
+  auto b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  auto cont = [&](std::size_t i) { return i < s.size() && (b(i) & 0xC0) == 0x80; };
+  unsigned char c = b(0);
+  if (c < 0x80)
+    return 1;
+  if (c >= 0xC2 && c <= 0xDF)
+    return cont(1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    bool second = s.size() > 1 && (c == 0xE0 ? b(1) >= 0xA0 : c == 0xED ? b(1) < 0xA0 : true);
+    return second && cont(1) && cont(2) ? 3 : 0;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    bool second = s.size() > 1 && (c == 0xF0 ? b(1) >= 0x90 : c == 0xF4 ? b(1) < 0x90 : true);
+    return second && cont(1) && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+/// Up to `max` bytes of a node's text for an error message. Invalid UTF-8
+/// becomes U+FFFD and a cut never splits a character: the message travels
+/// on inside JSON (the /rpc proxy's answers, JSON logs), whose writer throws
+/// on invalid UTF-8.
 std::string snippet(std::string_view text, std::size_t max = 160) {
-  std::string out(text.substr(0, max));
-  if (text.size() > max)
+  std::string out;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    auto n = utf8_length(text.substr(i));
+    if (out.size() + (n ? n : 3) > max)   // U+FFFD takes 3 bytes
+      break;
+    out += n ? text.substr(i, n) : std::string_view("\xEF\xBF\xBD");
+    i += n ? n : 1;
+  }
+  if (i < text.size())
     out += "...";
   return out;
 }
@@ -164,7 +196,7 @@ std::vector<call_result> decode_http_response(unsigned status, std::string_view 
         return results;
     }
     return fail_all(rpc_error::protocol("HTTP " + std::to_string(status) + " " +
-                                            std::string(reason) + ": " + snippet(body),
+                                            snippet(reason) + ": " + snippet(body),
                                         status));
   }
   if (!parsed)

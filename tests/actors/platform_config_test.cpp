@@ -93,6 +93,11 @@ TEST(PlatformConfig, WrongFilesAreRefusedWithKeyValueAndExpectation) {
   EXPECT_NE(m.find("nodes[0].restart_command"), std::string::npos) << m;
   m = refusal(dir, R"({"dispatch": {}})");
   EXPECT_NE(m.find("dispatch = {}: expected no such key"), std::string::npos) << m;
+  // A number past a double's range: nlohmann's out_of_range, not a
+  // parse_error, escaped as a non-config error (the defect fuzz_keystore
+  // found in the keystore reader, here too).
+  m = refusal(dir, R"({"feedback": {"r_max": 1e400}})");
+  EXPECT_NE(m.find("not valid JSON"), std::string::npos) << m;
 }
 
 } // namespace

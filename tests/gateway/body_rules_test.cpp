@@ -235,4 +235,20 @@ TEST(put_text_value, types_one_value) {
   EXPECT_TRUE(put_text_value("id", "x", ft::integer, out));
 }
 
+// Percent-decoded query and path values are any bytes; invalid UTF-8 made
+// the JSON sent to the actors throw (a 500, or no answer at all when the
+// route first asked for the session; found by fuzz_api_body).
+TEST(put_text_value, refuses_what_is_not_utf8) {
+  json out;
+  for (std::string v : {"\xff", "caf\xc3", "\xed\xa0\x80"}) {
+    auto why = put_text_value("query", v, ft::text, out);
+    ASSERT_TRUE(why) << v;
+    EXPECT_EQ(*why, "'query' must be UTF-8 text");
+  }
+  EXPECT_FALSE(put_text_value("query", "caf\xc3\xa9", ft::text, out));
+  EXPECT_NO_THROW(out.dump());
+  json q;
+  EXPECT_TRUE(check_query({{"owner", "\xfe"}}, {{"owner", ft::text}}, q));
+}
+
 } // namespace

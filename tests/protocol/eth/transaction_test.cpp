@@ -277,6 +277,10 @@ TEST(Transaction, BadVAndWrongChainId) {
 
   expect_decode_error(with_field(raw, 6, rlp::item::uint(29)), v_offset, "v = 29");
   expect_decode_error(with_field(raw, 6, rlp::item::uint(0)), v_offset, "v = 0");
+  // EIP-155 with chain id 0 (found by fuzz_rlp_decode): accepted, it came
+  // back with chain id 0, re-encoded as v = 27 and recovered another sender.
+  expect_decode_error(with_field(raw, 6, rlp::item::uint(35)), v_offset, "v = 35");
+  expect_decode_error(with_field(raw, 6, rlp::item::uint(36)), v_offset, "v = 36");
 
   // v claiming chain 1: decodes, but not as chain 31337, and not to our sender.
   const auto v = rlp::as_uint64(rlp::decode(raw).children()[6], "v");

@@ -87,3 +87,19 @@ TEST(Message, HttpStatusAndBodyChecks) {
   EXPECT_EQ(e[0].error->kind, error_kind::rpc);
   EXPECT_EQ(e[0].error->code, -32602);
 }
+
+// A body that is not JSON is quoted in the error, which travels on inside
+// JSON (the /rpc proxy's answers): its invalid UTF-8 made the proxy's
+// writer throw and the request went unanswered (found by
+// fuzz_jsonrpc_response). Bytes that are not UTF-8 become U+FFFD, and the
+// cut at 160 bytes never splits a character.
+TEST(Message, QuotedBodiesAreValidUtf8) {
+  auto r = decode_http_response(200, "OK", "{\"result\"\xb5:1}", false, 1, 1);
+  ASSERT_TRUE(r[0].error);
+  EXPECT_NO_THROW(json(r[0].error->describe()).dump());
+  EXPECT_NE(r[0].error->message.find("\"result\"\xEF\xBF\xBD:1}"), std::string::npos) << r[0].error->message;
+
+  auto s = decode_http_response(502, "Bad \xff Gateway", std::string(159, 'a') + "\xc3\xa9tail", false, 1, 1);
+  EXPECT_NO_THROW(json(s[0].error->describe()).dump());
+  EXPECT_NE(s[0].error->message.find(std::string(159, 'a') + "..."), std::string::npos) << s[0].error->message;
+}
