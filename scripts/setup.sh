@@ -11,6 +11,7 @@ DEBIAN_PACKAGES=(
   libcaf-dev libboost-dev nlohmann-json3-dev librocksdb-dev libssl-dev
   libsecp256k1-dev libcrypto++-dev libgtest-dev libgmock-dev
   chromium openssl nginx prometheus python3-yaml docker-compose
+  clang libclang-rt-14-dev llvm   # build-asan/: ASan, UBSan, libFuzzer, llvm-symbolizer
 )
 
 log() { printf '[setup] %s\n' "$*" >&2; }

@@ -1,0 +1,138 @@
+// Bytes a client sends to the gateway, without a socket: Boost.Beast's
+// request parser with the server's limits (as http_server's connection reads
+// them, pipelined requests included), then the gateway's real router with
+// every route (REST table, /rpc, /metrics, /api/cluster, the static web app)
+// and the answer serialised. The actors are absent, so every call into them
+// fails at once and the request is answered synchronously.
+//
+// A finding is a crash, a sanitizer report, an exception out of the router
+// (the server would answer 500 "internal" to a client's mistake) or a
+// response carrying the file planted beside the web root (path traversal).
+#include "gateway/api_routes.hpp"
+#include "gateway/cluster_routes.hpp"
+#include "gateway/http_server.hpp"
+#include "gateway/rpc_proxy.hpp"
+#include "gateway/static_files.hpp"
+
+#include <boost/beast/http.hpp>
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace petrade::gateway;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* planted = "petrade-fuzz: this file lies outside the web root";
+
+[[noreturn]] void broken(const std::string& what) {
+  std::fprintf(stderr, "http_request: %s\n", what.c_str());
+  std::abort();
+}
+
+struct harness {
+  caf::actor_system_config cfg;
+  caf::actor_system sys{cfg};
+  std::shared_ptr<gateway_context> ctx = std::make_shared<gateway_context>(sys, actor_handles{});
+  server_config limits;
+  fs::path dir;
+  router routes;
+
+  harness() {
+    // A web root of its own, with a file beside it that must never be served.
+    char tmpl[] = "/tmp/petrade-fuzz-web-XXXXXX";
+    if (!mkdtemp(tmpl))
+      broken("cannot create a temporary web root");
+    dir = tmpl;
+    fs::create_directories(dir / "web" / "assets");
+    std::ofstream(dir / "web" / "index.html") << "<!doctype html><title>petrade</title>";
+    std::ofstream(dir / "web" / "assets" / "index.js") << "export {};";
+    std::ofstream(dir / "secret.txt") << planted;
+    add_api_routes(routes, ctx);
+    add_rpc_route(routes, ctx);
+    add_cluster_routes(routes, ctx, std::chrono::milliseconds(500), "metrics-token");
+    routes.fallback(static_files((dir / "web").string()));
+  }
+  ~harness() {
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+};
+
+harness& the_harness() {
+  static harness h;
+  return h;
+}
+
+// What the connection does with a parser error: refuse and close.
+void refuse(const boost::beast::error_code& ec) {
+  std::ostringstream out;
+  out << error_response(request{}, http::status::bad_request, "bad_request",
+                        "malformed HTTP request: " + ec.message());
+}
+
+// One request from the front of `in`; false once the connection would close.
+bool serve_one(harness& h, std::string_view& in) {
+  http::request_parser<http::string_body> parser;
+  parser.body_limit(h.limits.body_limit);
+  parser.header_limit(static_cast<std::uint32_t>(h.limits.header_limit));
+  parser.eager(true);
+  boost::beast::error_code ec;
+  while (!parser.is_done()) {
+    auto used = parser.put(boost::asio::buffer(in.data(), in.size()), ec);
+    in.remove_prefix(used);
+    if (ec == http::error::need_more) {
+      ec = {};
+      if (used == 0 || in.empty()) {
+        parser.put_eof(ec);   // the client stopped sending
+        if (!ec && !parser.is_done())
+          return false;
+      }
+    }
+    if (ec) {
+      refuse(ec);
+      return false;
+    }
+  }
+  auto ex = std::make_shared<exchange>();
+  ex->req = parser.release();
+  ex->client = "127.0.0.1";
+  ex->request_id = "r1";
+  bool head = ex->req.method() == http::verb::head;
+  auto keep_alive = std::make_shared<bool>(false);
+  ex->send = [head, keep_alive, target = std::string(ex->req.target())](response r) {
+    r.prepare_payload();
+    if (head)
+      r.body().clear();
+    *keep_alive = r.keep_alive();
+    std::ostringstream out;
+    out << r;
+    if (out.str().find(planted) != std::string::npos)
+      broken("served a file from outside the web root for " + target);
+  };
+  ex->stream = [] { return std::shared_ptr<event_sink>(); };
+  try {
+    h.routes.handle(ex);
+  } catch (const std::exception& e) {
+    broken(std::string("the router threw (the server answers 500): ") + e.what());
+  }
+  return *keep_alive;
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  auto& h = the_harness();
+  std::string_view in(reinterpret_cast<const char*>(data), size);
+  // As one keep-alive connection would read them.
+  for (int i = 0; i < 4 && !in.empty(); ++i)
+    if (!serve_one(h, in))
+      break;
+  return 0;
+}
