@@ -136,6 +136,8 @@ private:
       reason = "JSON-RPC error";
     }
     run_.record(slot(), spec_, ok, began_, reason, ok ? std::string() : res.body());
+    if (run_.plan.on_answer)
+      run_.plan.on_answer(spec_, status, res.body());
     bool keep = res.keep_alive();
     if (!keep) {
       boost::system::error_code ec;

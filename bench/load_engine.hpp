@@ -39,6 +39,9 @@ struct load_plan {
   std::chrono::milliseconds timeout{120'000};   // per request
   std::string label;                // shown on the progress bar
   bool progress = true;             // draw the bar (only on a terminal)
+  /// Sees every answer (status and body) on the load thread; must not block.
+  /// The soak uses it to learn the task ids of acknowledged writes.
+  std::function<void(const request_spec&, unsigned status, const std::string& body)> on_answer;
 };
 
 struct request_sample {

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <csignal>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -56,8 +57,11 @@ std::string platform_config_text(const platform_spec& s) {
     if (!s.cpu_quotas.empty())
       cfg["devnet"]["cpu_quotas"] = s.cpu_quotas;
   } else {
-    for (auto& url : s.external)
+    for (auto& url : s.external) {
       cfg["nodes"].push_back({{"url", url}});
+      if (!s.submit_url.empty())
+        cfg["nodes"].back()["submit_url"] = s.submit_url;
+    }
   }
   // Mailboxes big enough to hold the largest burst: the experiment asks
   // whether everything offered completes, so nothing is refused as busy.
@@ -84,16 +88,23 @@ std::string platform_config_text(const platform_spec& s) {
                        {"keystore_scrypt_n", 4096},
                        {"password_scrypt_n", 1024},
                        {"call_timeout_ms", 600'000}};
+    if (!s.external.empty())
+      cfg["business"]["platform_key_file"] = s.dir + "/platform.key";
   }
   return cfg.dump(2);
 }
 
 platform_run::platform_run(const std::string& exe, const platform_spec& spec) : spec_(spec) {
-  fs::remove_all(spec_.dir);
+  if (!spec_.keep_dir)
+    fs::remove_all(spec_.dir);
   fs::create_directories(spec_.dir);
+  if (!spec_.platform_key.empty()) {
+    std::ofstream key(spec_.dir + "/platform.key");
+    key << spec_.platform_key << "\n";
+  }
   auto config = spec_.dir + "/petrade.json";
   std::ofstream(config) << platform_config_text(spec_);
-  auto log = spec_.dir + "/platform.log";
+  auto log = spec_.dir + "/" + spec_.log_name;
   process_ = devnet::child_process::spawn({exe, "up", "--config", config}, log);
   auto tail = [&] {
     std::ifstream in(log);
@@ -137,6 +148,15 @@ void platform_run::stop() {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   for (auto p : ports)
     while (!devnet::port_free(p) && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+}
+
+void platform_run::crash() {
+  process_.signal(SIGKILL);
+  for (int i = 0; i < 300 && process_.running(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (auto p : {spec_.http_port, spec_.control_port})
+    for (int i = 0; i < 300 && !devnet::port_free(p); ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
 }
 

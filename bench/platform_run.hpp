@@ -18,6 +18,10 @@ struct platform_spec {
   double cpu_quota = 0.1;               // cores per node
   std::vector<double> cpu_quotas;       // per-node overrides (a slowed node)
   std::vector<std::string> external;    // JSON-RPC URLs instead of a devnet
+  std::string submit_url;               // where external nodes' raw transactions go, if set
+  std::string platform_key;             // hex; external nodes need the platform role's funded key
+  bool keep_dir = false;                // a restart: keep the journal, keystores and sessions
+  std::string log_name = "platform.log";
   unsigned short base_port = 18545;
   unsigned short http_port = 18080;
   unsigned short control_port = 17545;
@@ -50,6 +54,9 @@ public:
   const std::string& admin_password() const { return admin_password_; }
   const platform_spec& spec() const { return spec_; }
   void stop();
+  /// SIGKILL, as a power cut would: no shutdown, nothing flushed by the
+  /// platform itself. Returns once its ports are free again.
+  void crash();
 
 private:
   platform_spec spec_;

@@ -14,7 +14,8 @@ int account_command(const args& a);   // account new|list|import
 int devnet_command(const args& a);    // devnet --nodes N --base-port P
 int up_command(const args& a);        // the platform on the devnet or external nodes
 int status_command(const args& a);    // a running platform's cluster state
-int worker_command(const args& a);
-int bench_command(const args& a);    // the thesis experiment and its baselines    // the business actors in their own process
+int worker_command(const args& a);   // the business actors in their own process
+int bench_command(const args& a);    // the thesis experiment and its baselines
+int soak_command(const args& a);     // the chaos soak: faults under load, nothing lost
 
 } // namespace petrade::cli

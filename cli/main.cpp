@@ -27,6 +27,8 @@ const subcommand subcommands[] = {
    petrade::cli::worker_command},
   {"bench", "run the benchmark: table 5.1 mix, baselines, targets (bench/results/)",
    petrade::cli::bench_command},
+  {"soak", "run the chaos soak: node or platform faults under load, nothing lost or doubled",
+   petrade::cli::soak_command},
 };
 
 void usage(std::ostream& out) {
