@@ -18,7 +18,9 @@
 #include <signal.h>
 
 #include <future>
+#include <map>
 #include <set>
+#include <sstream>
 #include <thread>
 
 namespace {
@@ -71,6 +73,36 @@ protected:
       std::this_thread::sleep_for(100ms);
     }
     throw std::runtime_error("cannot reach the control actor");
+  }
+
+  /// What a failure needs to be understood: each node's head and pool, and
+  /// the restarted platform's last log lines.
+  std::string evidence(const std::string& log) {
+    std::string out;
+    for (auto& n : net->nodes()) {
+      auto c = jsonrpc::client::create(io, n.url);
+      try {
+        out += n.url + " head " + c->call_sync("eth_blockNumber", json::array()).dump() + " pool "
+               + c->call_sync("txpool_status", json::array()).dump() + "\n";
+      } catch (const std::exception& e) {
+        out += n.url + " " + e.what() + "\n";
+      }
+    }
+    for (auto name : {"up1.log", "up2.log"}) {
+      // Warnings and errors of both runs, the last 40 of each.
+      std::vector<std::string> kept;
+      std::istringstream lines(test::read_file(dir / name));
+      for (std::string l; std::getline(lines, l);)
+        if (l.find(" warn") != std::string::npos || l.find(" error") != std::string::npos
+            || l.find("stuck") != std::string::npos || l.find("reconcil") != std::string::npos)
+          kept.push_back(l);
+      out += std::string("--- ") + name + ": " + std::to_string(kept.size()) + " warnings/errors\n";
+      for (auto i = kept.size() > 40 ? kept.size() - 40 : 0; i < kept.size(); ++i)
+        out += kept[i] + "\n";
+    }
+    auto text = test::read_file(dir / log);
+    auto cut = text.size() > 4000 ? text.size() - 4000 : 0;
+    return out + "--- tail of " + log + "\n" + text.substr(cut);
   }
 
   std::uint64_t tx_count(const std::string& who) {
@@ -138,27 +170,50 @@ TEST_F(CrashRestart, EveryAcknowledgedWriteIsMinedExactlyOnceAfterASigkill) {
 
   // Restart on the same journal: the open tasks are reconciled and resent.
   auto up2 = start_platform("up2.log");
+  // Deadlines count from the last progress: a loaded machine is slow, a
+  // stalled platform makes none.
   std::uint64_t count = 0;
-  for (int i = 0; i < 600 && count < before + writes; ++i) {
-    count = tx_count(from);
+  for (auto last = std::chrono::steady_clock::now();
+       count < before + writes && std::chrono::steady_clock::now() - last < 60s;) {
+    auto now = tx_count(from);
+    if (now > count)
+      last = std::chrono::steady_clock::now();
+    count = now;
     std::this_thread::sleep_for(100ms);
   }
-  EXPECT_EQ(count, before + writes) << "mined at the kill: " << mined_at_kill;
+  EXPECT_EQ(count, before + writes) << "mined at the kill: " << mined_at_kill << "\n"
+                                    << evidence("up2.log");
   std::this_thread::sleep_for(2s);   // nothing more may arrive: exactly once
   EXPECT_EQ(tx_count(from), before + writes);
 
   auto ctl2 = connect(sys);
   std::size_t confirmed = 0;
-  for (int round = 0; round < 100 && confirmed < ids.size(); ++round) {
-    confirmed = 0;
+  std::map<std::string, std::pair<int, std::string>> states;   // state -> count, an error
+  for (auto last = std::chrono::steady_clock::now();
+       confirmed < ids.size() && std::chrono::steady_clock::now() - last < 30s;) {
+    std::size_t now = 0;
+    states.clear();
     for (auto id : ids)
       self->request(ctl2, 10s, status_atom_v, id)
-        .receive([&](const write_status& s) { confirmed += s.state == "confirmed"; },
-                 [&](caf::error&) {});
+        .receive(
+          [&](const write_status& s) {
+            now += s.state == "confirmed";
+            auto& [n, error] = states[s.state];
+            ++n;
+            if (error.empty())
+              error = s.error;
+          },
+          [&](caf::error& e) { ++states["status failed: " + sys.render(e)].first; });
+    if (now > confirmed)
+      last = std::chrono::steady_clock::now();
+    confirmed = now;
     if (confirmed < ids.size())
       std::this_thread::sleep_for(200ms);
   }
-  EXPECT_EQ(confirmed, ids.size());
+  std::string seen;
+  for (auto& [state, v] : states)
+    seen += state + " " + std::to_string(v.first) + (v.second.empty() ? "" : " (" + v.second + ")") + "; ";
+  EXPECT_EQ(confirmed, ids.size()) << seen << "\n" << evidence("up2.log");
   std::cout << "acknowledged " << writes << ", mined before the SIGKILL " << mined_at_kill
             << ", mined after the restart " << (count - before - mined_at_kill) << "\n";
   up2.signal(SIGTERM);
