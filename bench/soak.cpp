@@ -192,8 +192,7 @@ soak_report run_soak(const soak_options& o) {
   auto end = start + std::chrono::seconds(o.seconds);
 
   std::mutex m;
-  std::vector<std::uint64_t> acked;
-  std::set<std::uint64_t> acked_set;
+  std::set<std::uint64_t> acked;   // task ids, in id order
   std::atomic<bool> down{false};
   std::atomic<bool> finished{false};
   // The platforms it starts get SIGKILL when the thread that spawned them
@@ -253,8 +252,7 @@ soak_report run_soak(const soak_options& o) {
         auto j = json::parse(body, nullptr, false);
         if (j.is_object() && j.contains("task") && j["task"].is_number_unsigned()) {
           std::lock_guard<std::mutex> lock(m);
-          if (acked_set.insert(j["task"].get<std::uint64_t>()).second)
-            acked.push_back(j["task"].get<std::uint64_t>());
+          acked.insert(j["task"].get<std::uint64_t>());
         }
       };
       auto r = run_load(plan, both_mixes(table, business, o.clients, per_client, base));
@@ -286,8 +284,8 @@ soak_report run_soak(const soak_options& o) {
     ends[id] = follow(o.http_port, w->admin_token, id, deadline);
   // Tasks nobody was told about (a request cut off by a crash) may still
   // have been journalled and sent; they account for chain transactions too.
-  std::uint64_t lo = acked.empty() ? 0 : *acked_set.begin();
-  std::uint64_t hi = acked.empty() ? 0 : *acked_set.rbegin();
+  std::uint64_t lo = acked.empty() ? 0 : *acked.begin();
+  std::uint64_t hi = acked.empty() ? 0 : *acked.rbegin();
   for (std::uint64_t id = lo, misses = 0; !acked.empty() && misses < 50; ++id) {
     if (ends.count(id)) {
       misses = 0;
