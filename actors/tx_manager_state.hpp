@@ -115,6 +115,9 @@ struct state {
   std::map<eth::address, eth::private_key> keys;
   std::map<eth::address, sender_lane> lanes;
   std::map<std::uint64_t, tracked_tx> tracked;   // open tasks by id
+  /// Where the last poll ran out of reads: the next one starts after it, so
+  /// with more open tasks than reads per poll none is left unchecked.
+  std::uint64_t poll_cursor = 0;
   std::uint64_t head = 0;
   bool head_busy = false;
   /// The highest block two nodes hold (the dispatcher's safe_head): nothing

@@ -351,15 +351,24 @@ void poll(actor* self) {
       }
     });
   }
+  // From the cursor round to it again: tasks stuck for good (a nonce gap, a
+  // node that never mines them) must not take every read of every poll.
   std::vector<std::uint64_t> ids;
-  for (auto& [id, tr] : st.tracked)
-    if (!tr.busy)
-      ids.push_back(id);
+  auto from = st.tracked.upper_bound(st.poll_cursor);
+  for (auto it = from; it != st.tracked.end(); ++it)
+    if (!it->second.busy)
+      ids.push_back(it->first);
+  for (auto it = st.tracked.begin(); it != from; ++it)
+    if (!it->second.busy)
+      ids.push_back(it->first);
   std::size_t budget = st.cfg.reads_per_poll;
+  st.poll_cursor = 0;
   for (auto id : ids) {
     auto* tr = find(self, id);
-    if (budget == 0)
+    if (budget == 0) {
+      st.poll_cursor = id - 1;   // this one goes first next time
       break;
+    }
     if (!tr || tr->busy)
       continue;
     switch (tr->state) {

@@ -100,11 +100,12 @@ protected:
     sched.run();
   }
 
-  void start(std::uint32_t confirmations = 1) {
+  void start(std::uint32_t confirmations = 1, std::size_t reads_per_poll = 256) {
     tx_manager_config c;
     c.db = db.get();
     c.dispatcher = dispatcher;
     c.confirmations = confirmations;
+    c.reads_per_poll = reads_per_poll;
     txm = spawn_tx_manager(sys, c);
     self->send(txm, unlock_atom_v, std::string(test::dev_addr0), std::string(test::dev_keys[0]));
     sched.run();
@@ -281,6 +282,24 @@ TEST_F(TxManagerUnit, AWriteOnOneNodeOnlyIsNotConfirmedAndIsSentAgainWhenThatNod
   auto s = ask(status_atom_v, ack.task_id);
   EXPECT_EQ(s.state, "confirmed");
   EXPECT_EQ(s.block, 7u);
+}
+
+TEST_F(TxManagerUnit, TasksStuckForGoodDoNotStarveTheOnesAfterThem) {
+  // Four reads per poll and six older tasks no node will ever mine (a nonce
+  // gap, say): the two newer tasks, mined, must still be confirmed.
+  start(1, 4);
+  std::vector<write_status> acks;
+  for (int i = 0; i < 8; ++i) {
+    acks.push_back(submit_transfer());
+    ASSERT_EQ(acks.back().state, "accepted") << acks.back().error;
+  }
+  mine(acks[6].tx_hash, 7, 1);
+  mine(acks[7].tx_hash, 8, 2);
+  pass(5000ms);
+  for (int i = 6; i < 8; ++i)
+    EXPECT_EQ(ask(status_atom_v, acks[i].task_id).state, "confirmed") << "task " << i;
+  for (int i = 0; i < 6; ++i)
+    EXPECT_EQ(ask(status_atom_v, acks[i].task_id).state, "sent") << "task " << i;
 }
 
 TEST_F(TxManagerUnit, RevertedTransactionFailsWithDecodedReason) {
