@@ -300,6 +300,14 @@ caf::behavior behavior(actor* self, tx_manager_config cfg,
       return self->state.counts.summary(self->state.cfg.confirmations).dump();
     },
     [self](status_atom, std::uint64_t id) { return status_of(self, id); },
+    [self](owner_atom, std::uint64_t id, const std::string& user) {
+      try {
+        return self->state.journal->set_owner(id, user);
+      } catch (const std::exception& e) {
+        log(self, "error", "task " + std::to_string(id) + ": its owner was not recorded: " + e.what());
+        return false;
+      }
+    },
     [self](wait_atom, std::uint64_t id) -> caf::result<write_status> {
       auto now = status_of(self, id);
       auto rec = self->state.journal->get(id);
@@ -388,6 +396,7 @@ write_status status_of(actor* self, std::uint64_t id) {
   s.nonce = rec->nonce;
   s.block = rec->block_number.value_or(0);
   s.error = rec->failure_reason;
+  s.owner = self->state.journal->owner(id).value_or("");
   auto it = self->state.tracked.find(id);
   if (it != self->state.tracked.end() && it->second.mined_hash)
     s.tx_hash = eth::to_hex(*it->second.mined_hash);

@@ -56,6 +56,13 @@ void actor_bridge::task_state(std::uint64_t id, bool wait, std::chrono::millisec
                       status_atom_v, id);
 }
 
+void actor_bridge::record_owner(std::uint64_t id, const std::string& user,
+                                std::chrono::milliseconds timeout, std::function<void(bool)> done,
+                                failure fail) {
+  ask<bool>(sys_, handles_.tx_manager, timeout, std::move(done), std::move(fail), owner_atom_v, id,
+            user);
+}
+
 void actor_bridge::indexed(std::uint64_t block, std::chrono::milliseconds timeout,
                            std::function<void()> done, failure fail) {
   ask<std::uint64_t>(

@@ -38,6 +38,9 @@ public:
   /// The task's state now, or (wait) once it is mined, confirmed or failed.
   void task_state(std::uint64_t id, bool wait, std::chrono::milliseconds timeout,
                   std::function<void(write_status)> done, failure fail);
+  /// Journals `user` as the owner of task `id`; done(false) for an unknown task.
+  void record_owner(std::uint64_t id, const std::string& user, std::chrono::milliseconds timeout,
+                    std::function<void(bool)> done, failure fail);
   /// Answers once the indexer has read `block`.
   void indexed(std::uint64_t block, std::chrono::milliseconds timeout,
                std::function<void()> done, failure fail);

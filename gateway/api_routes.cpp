@@ -147,15 +147,16 @@ std::optional<std::string> put_idempotency_key(const request& req, json& body) {
 
 /// A new user's enrollment (gas grant, whitelisting) is theirs to follow:
 /// their first top-up is refused until it is mined.
-void remember_enrollment(gateway_context& ctx, const std::string& reply) {
+std::vector<std::uint64_t> enrollment_tasks(const std::string& reply) {
+  std::vector<std::uint64_t> out;
   auto j = json::parse(reply, nullptr, false);
   if (!j.is_object() || !j.contains("enrollment") || !j["enrollment"].is_object())
-    return;
-  auto user = j.value("username", std::string());
+    return out;
   auto tasks = j["enrollment"].value("tasks", json::array());
   for (auto& t : tasks)
     if (t.is_object() && t.contains("task") && t["task"].is_number_unsigned())
-      ctx.owners.remember(t["task"].get<std::uint64_t>(), user);
+      out.push_back(t["task"].get<std::uint64_t>());
+  return out;
 }
 
 void run(const std::shared_ptr<gateway_context>& ctx, const api_route& route,
@@ -178,15 +179,21 @@ void run(const std::shared_ptr<gateway_context>& ctx, const api_route& route,
   ctx->bridge.call(std::move(c), ctx->call_timeout, [ctx, ex, &route, user = who.user](business_reply r) {
     if (!r.ok())
       return ex->reply(business_error_response(ex->req, http_status(r.error), to_string(r.error), r.message));
-    if (std::string_view(route.op) == "account.register")
-      remember_enrollment(*ctx, r.body);
+    if (std::string_view(route.op) == "account.register") {
+      auto user = json::parse(r.body, nullptr, false).value("username", std::string());
+      return record_owners(ctx, enrollment_tasks(r.body), user, ex->request_id,
+                           [ex, &route, body = r.body] { ex->reply(json_response(ex->req, route.ok, body)); });
+    }
     if (!route.write)
       return ex->reply(json_response(ex->req, route.ok, r.body));
+    // The owner is journalled before the client hears of the task: whoever
+    // was told a task id can follow it, after a restart too.
     auto task = json::parse(r.body, nullptr, false).value("task", std::uint64_t{0});
-    ctx->owners.remember(task, user);
-    auto out = json_response(ex->req, http::status::accepted, r.body);
-    out.set(http::field::location, "/api/tasks/" + std::to_string(task));
-    ex->reply(std::move(out));
+    record_owners(ctx, {task}, user, ex->request_id, [ex, task, body = r.body] {
+      auto out = json_response(ex->req, http::status::accepted, body);
+      out.set(http::field::location, "/api/tasks/" + std::to_string(task));
+      ex->reply(std::move(out));
+    });
   });
 }
 

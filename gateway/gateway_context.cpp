@@ -2,22 +2,33 @@
 
 namespace petrade::gateway {
 
-void task_owners::remember(std::uint64_t task, const std::string& user) {
-  std::lock_guard lock{mutex_};
-  if (owners_.emplace(task, user).second)
-    order_.push_back(task);
-  while (order_.size() > capacity_) {
-    owners_.erase(order_.front());
-    order_.pop_front();
+void record_owners(const std::shared_ptr<gateway_context>& ctx, std::vector<std::uint64_t> tasks,
+                   const std::string& user, const std::string& request_id, std::function<void()> then) {
+  if (tasks.empty())
+    return then();
+  auto left = std::make_shared<std::size_t>(tasks.size());
+  auto one_done = [left, then] {
+    if (--*left == 0)
+      then();
+  };
+  for (auto id : tasks) {
+    auto lost = [ctx, id, request_id](const std::string& why) {
+      if (ctx->log)
+        ctx->log("warn", "task " + std::to_string(id) + ": its owner was not recorded (" + why
+                           + "); only the admin can follow it", request_id);
+    };
+    ctx->bridge.record_owner(
+      id, user, ctx->call_timeout,
+      [lost, one_done](bool known) {
+        if (!known)
+          lost("no such task");
+        one_done();
+      },
+      [lost, one_done](std::string why) {
+        lost(why);
+        one_done();
+      });
   }
-}
-
-std::optional<std::string> task_owners::owner(std::uint64_t task) const {
-  std::lock_guard lock{mutex_};
-  auto it = owners_.find(task);
-  if (it == owners_.end())
-    return std::nullopt;
-  return it->second;
 }
 
 response business_error_response(const request& req, int status, const std::string& code,

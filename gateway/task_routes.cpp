@@ -40,12 +40,18 @@ void answer(const std::shared_ptr<gateway_context>& ctx, const std::shared_ptr<e
 }
 
 void follow(const std::shared_ptr<gateway_context>& ctx, const std::shared_ptr<exchange>& ex,
-            std::uint64_t id, std::uint64_t wait_ms) {
+            std::uint64_t id, std::uint64_t wait_ms, const identity& who) {
   auto failed = [ex](std::string why) {
     ex->reply(error_response(ex->req, http::status::service_unavailable, "unavailable",
                              "the transaction manager did not answer: " + why));
   };
-  ctx->bridge.task_state(id, false, ctx->call_timeout, [ctx, ex, id, wait_ms, failed](write_status now) {
+  auto admin = who.role == "admin";
+  ctx->bridge.task_state(id, false, ctx->call_timeout, [ctx, ex, id, wait_ms, failed, admin,
+                                                        user = who.user](write_status now) {
+    // Someone else's task is answered like a missing one: ids are guessable.
+    if (!admin && now.owner != user)
+      return ex->reply(error_response(ex->req, http::status::not_found, "not_found",
+                                      "no task " + std::to_string(id) + " of yours"));
     if (wait_ms == 0 || settled(now.state) || now.state == "unknown")
       return answer(ctx, ex, std::move(now));
     // Still under way: wait for it, but never past the client's patience;
@@ -71,14 +77,9 @@ void add_task_routes(router& r, std::shared_ptr<gateway_context> ctx) {
       if (why)
         return ex->reply(error_response(ex->req, http::status::bad_request, "bad_request", *why));
       auto id = q["id"].get<std::uint64_t>();
-      auto owner = ctx->owners.owner(id);
-      // Someone else's task is answered like a missing one: ids are guessable.
-      if (who.role != "admin" && owner != who.user)
-        return ex->reply(error_response(ex->req, http::status::not_found, "not_found",
-                                        "no task " + std::to_string(id) + " of yours"));
       auto wait = std::min<std::uint64_t>(q.value("wait", std::uint64_t{0}),
                                           static_cast<std::uint64_t>(ctx->max_task_wait.count()));
-      follow(ctx, ex, id, wait);
+      follow(ctx, ex, id, wait, who);
     });
   });
 }

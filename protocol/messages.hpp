@@ -46,4 +46,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(petrade, caf::first_custom_type_id)
   CAF_ADD_ATOM(petrade, petrade, call_atom, "call")
   // dispatcher: the highest block at least two reachable nodes hold
   CAF_ADD_ATOM(petrade, petrade, safe_head_atom, "safe_head")
+  // transaction manager: (owner_atom, task id, username) -> bool records
+  // whose request created the task (gateway/task_routes.cpp)
+  CAF_ADD_ATOM(petrade, petrade, owner_atom, "owner")
 CAF_END_TYPE_ID_BLOCK(petrade)

@@ -38,11 +38,12 @@ struct write_status {
   std::uint64_t nonce = 0;
   std::uint64_t block = 0;   // when mined or confirmed
   std::string error;         // why rejected or failed (e.g. the revert reason)
+  std::string owner;         // the user whose request created it; empty = none recorded
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, write_status& x) {
-  return f(x.task_id, x.state, x.tx_hash, x.nonce, x.block, x.error);
+  return f(x.task_id, x.state, x.tx_hash, x.nonce, x.block, x.error, x.owner);
 }
 
 /// True when the manager refused the write and journalled nothing.

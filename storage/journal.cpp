@@ -18,6 +18,7 @@ enum flag : std::uint8_t { has_key = 1, has_block = 2, has_replacement = 4, has_
 std::string task_key(std::uint64_t id) { return "T" + codec::be64(id); }
 std::string open_key(std::uint64_t id) { return "O" + codec::be64(id); }
 std::string hash_key(const eth::hash256& h) { return "H" + std::string(codec::chars(h)); }
+std::string owner_key(std::uint64_t id) { return "W" + codec::be64(id); }
 
 std::int64_t system_now_ms() {
   using namespace std::chrono;
@@ -244,6 +245,17 @@ std::optional<task_record> journal::get(std::uint64_t id) const {
   if (!v)
     return std::nullopt;
   return decode_task(*v);
+}
+
+bool journal::set_owner(std::uint64_t id, std::string_view user) {
+  if (!db_.contains(column::journal, task_key(id)))
+    return false;
+  db_.put(column::journal, owner_key(id), user, durability::buffered);
+  return true;
+}
+
+std::optional<std::string> journal::owner(std::uint64_t id) const {
+  return db_.get(column::journal, owner_key(id));
 }
 
 std::optional<std::uint64_t> journal::find_by_idempotency(std::string_view key) const {

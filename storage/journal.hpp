@@ -6,6 +6,7 @@
 //   'T' + id (8 bytes BE)  -> the task record (see "Record format" below)
 //   'H' + tx hash (32)     -> id   every hash the task has signed, replacements too
 //   'O' + id               -> ""   present while the task is open
+//   'W' + id               -> the username whose request created the task
 // In `idempotency`: the client's key -> id. In `nonces`: see nonce_index.hpp.
 //
 // Record format, version 1 (little-endian integers, blob = u32 length + bytes):
@@ -150,6 +151,12 @@ public:
   task_record update_state(std::uint64_t id, task_state to, const state_change& change = {});
 
   std::optional<task_record> get(std::uint64_t id) const;
+  /// Which user's request created task `id` (the gateway's caller), so that
+  /// only they and the admin may follow it, across restarts too. Written
+  /// buffered: it outlives a crash of the process, not of the machine, and
+  /// the task itself (synced) never depends on it. False for an unknown id.
+  bool set_owner(std::uint64_t id, std::string_view user);
+  std::optional<std::string> owner(std::uint64_t id) const;
   std::optional<std::uint64_t> find_by_idempotency(std::string_view key) const;
   /// The task that signed `hash` (its first transaction or a replacement).
   std::optional<std::uint64_t> find_by_hash(const eth::hash256& hash) const;

@@ -151,6 +151,23 @@ TEST_F(GatewayApi, BadInputIsRefusedWithItsErrorAndChangesNothing) {
   EXPECT_EQ(api.get("/api/chain/balances/" + std::string(dev_addr0)).status, 200);
 }
 
+TEST_F(GatewayApi, AWriteIsFollowedByItsOwnerOnlyAfterTheGatewayRestarts) {
+  auto olga = api.sign_up("olga");
+  auto pavel = api.sign_up("pavel");
+  auto r = api.post("/api/token/topup", {{"amount", 5}}, olga, {{"Idempotency-Key", "olga-owner-1"}});
+  ASSERT_EQ(r.status, 202) << r.body;
+  auto location = r.header("location");
+
+  served->restart_gateway();
+  gateway_client fresh{*served};
+  EXPECT_TRUE(landed(fresh.follow(location, olga))) << "the owner lost sight of her task";
+  auto other = fresh.get(location, pavel);
+  EXPECT_EQ(other.status, 404) << other.body;
+  EXPECT_EQ(error_code(other), "not_found");
+  EXPECT_EQ(fresh.get(location, fresh.admin()).status, 200);
+  EXPECT_EQ(fresh.get(location).status, 401);
+}
+
 TEST_F(GatewayApi, LogoutEndsTheSession) {
   auto erin = api.sign_up("erin");
   EXPECT_EQ(api.get("/api/me", erin).status, 200);

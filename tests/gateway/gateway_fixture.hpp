@@ -49,6 +49,17 @@ struct served_platform {
     auto cfg = test_platform_config(dir, b);
     plat = std::make_unique<platform>(cfg);
     plat->start();
+    serve();
+  }
+
+  /// A new gateway over the same platform, on a new port: what it knew in
+  /// memory is gone.
+  void restart_gateway() {
+    http.reset();
+    serve();
+  }
+
+  void serve() {
     gateway::gateway_config g;
     g.server.port = 0;
     g.server.requests_per_second = 0;   // the rate limit has its own suite

@@ -168,6 +168,24 @@ TEST_F(Journal, ReopenedJournalListsOpenTasksAndContinuesIds) {
   EXPECT_EQ(j.accept(draft(9)).id, 6u);
 }
 
+TEST_F(Journal, AnOwnerIsKeptAcrossAReopenAndOnlyForKnownTasks) {
+  {
+    auto j = make();
+    j.accept(draft(0));
+    j.accept(draft(1));
+    EXPECT_TRUE(j.set_owner(1, "alice"));
+    EXPECT_FALSE(j.set_owner(7, "mallory")) << "no task 7";
+    j.update_state(1, task_state::sent);
+  }
+  reopen();
+  auto j = make();
+  EXPECT_EQ(j.owner(1), "alice");
+  EXPECT_EQ(j.owner(2), std::nullopt) << "nobody's request created task 2";
+  EXPECT_EQ(j.owner(7), std::nullopt);
+  EXPECT_EQ(j.next_id(), 3u) << "owner records are not tasks";
+  EXPECT_EQ(j.open_tasks().size(), 2u);
+}
+
 TEST_F(Journal, FindByHashIncludingReplacements) {
   auto j = make();
   auto id = j.accept(draft(0)).id;
