@@ -24,6 +24,9 @@
 //       since this actor started.
 //   (wait_atom, uint64_t task_id) -> write_status once the task is mined,
 //       confirmed or failed (at once if it already is, or is unknown).
+//   (owner_atom, uint64_t task_id, string username) -> bool: journals whose
+//       request created the task (false: no such task); write_status.owner
+//       reports it.
 //
 // Per sender, requests are taken in arrival order: the first one waits for
 // the node's pending transaction count (a read task), then each gets the next
@@ -37,7 +40,9 @@
 // found by replaying the transaction with eth_call on the parent block.
 // A task without a receipt for `stuck_timeout` is re-broadcast; after
 // another timeout it is replaced (same nonce, fees +12.5 % and 1 wei), and so
-// on alternately, up to `max_replacements` replacements.
+// on alternately, up to `max_replacements` replacements. A node's "nonce too
+// low" fails a task only once the chain two nodes hold has spent its nonce
+// and none of its hashes has a receipt there.
 //
 // Start-up: the journal's open tasks are reconciled by transaction hash: a
 // receipt moves them on, none re-broadcasts the journalled bytes.
@@ -80,6 +85,10 @@ struct tx_manager_config {
   std::uint64_t default_gas = 0;
   std::uint32_t gas_margin_percent = 20;
   std::uint32_t max_replacements = 3;
+  /// How long a write refused for "insufficient funds" is offered again
+  /// before it fails: the transaction that funds its sender (a gas grant)
+  /// may be on its way again after the block that held it was lost.
+  std::chrono::milliseconds refusal_grace{60000};
   std::size_t reads_per_poll = 256;     // receipt/block reads started per poll
   std::size_t accepts_per_step = 32;    // writes journalled per message
   std::uint64_t task_id_base = 1ULL << 48;

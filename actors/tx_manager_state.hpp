@@ -55,6 +55,8 @@ struct tracked_tx {
   std::uint32_t replacements = 0;
   bool busy = false;                   // a read or broadcast is outstanding
   bool nonce_taken = false;            // a node said "nonce too low"
+  /// When a node first refused it for lack of funds (see refusal_grace).
+  std::optional<caf::actor_clock::time_point> refused_since;
   std::optional<eth::hash256> mined_hash;   // which of `hashes` is in the block
   bool reverted = false;
   std::uint64_t block = 0;

@@ -64,6 +64,18 @@ void on_broadcast(actor* self, std::uint64_t id, const task_result& r) {
     return;
   }
   bool refused = r.error == task_error::rpc || r.error == task_error::invalid;
+  if (refused && tr->state == task_state::accepted && contains(lower(r.message), "insufficient funds")) {
+    auto now = self->clock().now();
+    if (!tr->refused_since) {
+      tr->refused_since = now;
+      log(self, "warn", "task " + std::to_string(id) + " refused by the node (" + r.message
+                          + "); offered again for up to "
+                          + std::to_string(self->state.cfg.refusal_grace.count() / 1000)
+                          + " s, as what funds its sender may still be on its way");
+    }
+    if (now - *tr->refused_since < self->state.cfg.refusal_grace)
+      return;
+  }
   if (refused && tr->state == task_state::accepted) {
     // No node took it, so its nonce is free again.
     auto sender = tr->sender;
@@ -118,7 +130,7 @@ void on_receipt(actor* self, std::uint64_t id, const eth::hash256& hash, const j
 /// Asks for the receipt of each hash the task signed, newest first; calls
 /// `missing` when none has one.
 void check_receipts(actor* self, std::uint64_t id, std::size_t index,
-                    std::function<void()> missing) {
+                    std::function<void()> missing, std::uint64_t min_block = 0) {
   auto* tr = find(self, id);
   if (!tr)
     return;
@@ -131,7 +143,7 @@ void check_receipts(actor* self, std::uint64_t id, std::size_t index,
   tr->busy = true;
   auto hash = tr->hashes[tr->hashes.size() - 1 - index];
   read(self, "eth_getTransactionReceipt", json::array({eth::to_hex(hash)}),
-       [self, id, index, hash, missing](const task_result& r) {
+       [self, id, index, hash, missing, min_block](const task_result& r) {
          auto* tr = find(self, id);
          if (!tr)
            return;
@@ -143,9 +155,10 @@ void check_receipts(actor* self, std::uint64_t id, std::size_t index,
          } else if (!r.ok()) {
            tr->busy = false;   // the next poll asks again
          } else {
-           check_receipts(self, id, index + 1, missing);
+           check_receipts(self, id, index + 1, missing, min_block);
          }
-       });
+       },
+       min_block);
 }
 
 /// Replays a reverted transaction on its parent block for the revert data.
@@ -242,6 +255,54 @@ bool reopen(actor* self, std::uint64_t id, const std::string& why) {
   return true;
 }
 
+/// A node said "nonce too low" and no node has a receipt for any of the
+/// task's hashes. That node may be on a chain that is gone (a sealer that
+/// lost its last blocks), so only a nonce spent in a block two nodes hold
+/// fails the task, after one more receipt check on a node that has that
+/// block; otherwise it is sent again. Failing it on one node's word would
+/// leave a nonce gap that holds every later transaction of the sender.
+void settle_taken_nonce(actor* self, std::uint64_t id, std::uint64_t safe) {
+  auto* tr = find(self, id);
+  if (!tr)
+    return;
+  tr->busy = true;
+  json params = json::array({tr->sender.hex(), eth::to_quantity(safe)});
+  read(
+    self, "eth_getTransactionCount", params,
+    [self, id, safe](const task_result& r) {
+      auto* tr = find(self, id);
+      if (!tr)
+        return;
+      tr->busy = false;
+      std::uint64_t spent = 0;
+      try {
+        if (!r.ok())
+          return;   // the next poll asks again
+        spent = quantity(json::parse(r.result));
+      } catch (const std::exception&) {
+        return;
+      }
+      if (spent <= tr->nonce) {
+        log(self, "info", "task " + std::to_string(id) + ": its nonce " + std::to_string(tr->nonce)
+                            + " is still free on the chain two nodes hold; sending it again");
+        return broadcast(self, id);
+      }
+      check_receipts(
+        self, id, 0,
+        [self, id] {
+          auto* tr = find(self, id);
+          if (!tr)
+            return;
+          auto why = "nonce " + std::to_string(tr->nonce) + " of " + tr->sender.checksummed()
+                     + " was used by another transaction";
+          if (move(self, id, task_state::failed, storage::state_change::failure(why)))
+            self->state.tracked.erase(id);
+        },
+        safe);
+    },
+    safe);
+}
+
 /// Called after a receipt check found nothing: re-broadcast or replace a
 /// transaction that has waited longer than the stuck timeout.
 void unstick(actor* self, std::uint64_t id) {
@@ -250,11 +311,9 @@ void unstick(actor* self, std::uint64_t id) {
   if (!tr || tr->busy || self->clock().now() - tr->since < st.cfg.stuck_timeout)
     return;
   if (tr->nonce_taken) {
-    auto why = "nonce " + std::to_string(tr->nonce) + " of " + tr->sender.checksummed()
-               + " was used by another transaction";
-    if (move(self, id, task_state::failed, storage::state_change::failure(why)))
-      st.tracked.erase(id);
-    return;
+    tr->nonce_taken = false;
+    if (st.safe_head > 0)
+      return settle_taken_nonce(self, id, st.safe_head);
   }
   ++tr->stuck_rounds;
   auto key = st.keys.find(tr->sender);
@@ -373,6 +432,9 @@ void poll(actor* self) {
       continue;
     switch (tr->state) {
       case task_state::accepted:
+        // A refused one is offered again once per stuck timeout, not per poll.
+        if (tr->refused_since && self->clock().now() - tr->since < st.cfg.stuck_timeout)
+          break;
         broadcast(self, id);
         --budget;
         break;

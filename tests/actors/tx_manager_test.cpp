@@ -39,6 +39,7 @@ struct fake_chain {
   std::uint64_t pending = 5;
   std::optional<std::uint64_t> safe;          // the safe head; the head when unset
   bool estimates_hang = false;                // eth_estimateGas never answered
+  std::string send_error;                     // eth_sendRawTransaction's error, if any
   std::vector<caf::response_promise> held;    // the unanswered requests
 };
 using chain_ptr = std::shared_ptr<fake_chain>;
@@ -59,6 +60,11 @@ caf::behavior stand_in_dispatcher(caf::event_based_actor* self, chain_ptr chain)
       } else if (t.method == "eth_sendRawTransaction") {
         auto raw = p[0].get<std::string>();
         chain->sent.push_back(raw);
+        if (!chain->send_error.empty()) {
+          r.error = task_error::rpc;
+          r.message = chain->send_error;
+          return r;
+        }
         r.result = json(eth::to_hex(eth::transaction::decode(eth::from_hex(raw)).hash())).dump();
       } else if (t.method == "eth_getTransactionReceipt") {
         auto it = chain->receipts.find(p[0].get<std::string>());
@@ -300,6 +306,55 @@ TEST_F(TxManagerUnit, TasksStuckForGoodDoNotStarveTheOnesAfterThem) {
     EXPECT_EQ(ask(status_atom_v, acks[i].task_id).state, "confirmed") << "task " << i;
   for (int i = 0; i < 6; ++i)
     EXPECT_EQ(ask(status_atom_v, acks[i].task_id).state, "sent") << "task " << i;
+}
+
+TEST_F(TxManagerUnit, NonceTooLowFailsATaskOnlyWhenTheChainTwoNodesHoldSpentIt) {
+  start();
+  auto ack = submit_transfer();
+  ASSERT_EQ(ack.state, "accepted") << ack.error;
+  ASSERT_EQ(ack.nonce, 5u);
+  chain->head = 20;
+  // The sealer says "nonce too low": it holds a block with nonce 5 that no
+  // follower has, and the chain two nodes hold has spent only nonces 0..4.
+  chain->send_error = "nonce too low";
+  chain->pending = 5;
+  pass(25000ms);
+  EXPECT_EQ(ask(status_atom_v, ack.task_id).state, "sent") << "failed on one node's word";
+  auto sends = chain->sent.size();
+  pass(25000ms);
+  EXPECT_GT(chain->sent.size(), sends) << "not sent again while its nonce is free";
+
+  // Now another transaction with nonce 5 is in a block two nodes hold.
+  chain->pending = 6;
+  pass(25000ms);
+  auto s = ask(status_atom_v, ack.task_id);
+  EXPECT_EQ(s.state, "failed");
+  EXPECT_NE(s.error.find("nonce 5"), std::string::npos) << s.error;
+}
+
+TEST_F(TxManagerUnit, AWriteRefusedForLackOfFundsIsOfferedAgainForAWhileThenFails) {
+  start();
+  // The block with the sender's gas grant was lost; the grant is on its way again.
+  chain->send_error = "Insufficient funds for gas * price + value";
+  auto first = submit_transfer();
+  ASSERT_EQ(first.state, "accepted") << first.error;
+  pass(30000ms);
+  EXPECT_EQ(ask(status_atom_v, first.task_id).state, "accepted") << "failed before the grace ran out";
+  auto offers = chain->sent.size();
+  EXPECT_GE(offers, 3u);
+  EXPECT_LE(offers, 6u) << "offered again every poll, not every stuck timeout";
+  chain->send_error.clear();
+  pass(11000ms);
+  EXPECT_EQ(ask(status_atom_v, first.task_id).state, "sent");
+
+  // A sender that never gets funds: the task fails, and its nonce is free.
+  chain->send_error = "Insufficient funds for gas * price + value";
+  auto second = submit_transfer();
+  ASSERT_EQ(second.state, "accepted") << second.error;
+  pass(75000ms);
+  auto s = ask(status_atom_v, second.task_id);
+  EXPECT_EQ(s.state, "failed");
+  EXPECT_NE(s.error.find("Insufficient funds"), std::string::npos) << s.error;
 }
 
 TEST_F(TxManagerUnit, RevertedTransactionFailsWithDecodedReason) {
