@@ -54,6 +54,9 @@ struct indexer_state {
   bool busy = false;
   bool by_hash = true;                   // the nodes accept eth_getLogs {blockHash}
   std::optional<std::uint64_t> undone_top;   // highest block undone by the current reorg
+  /// Since when the chain's head has stayed below the indexed block, which
+  /// no node has: blocks lost with a crashed sealer, unless the chain comes back.
+  std::optional<caf::actor_clock::time_point> tip_missing_since;
   std::string last_problem;              // logged once until it changes
   std::multimap<std::uint64_t, caf::typed_response_promise<std::uint64_t>> waiters;
   static inline const char* name = "indexer";
@@ -273,10 +276,23 @@ void check_headers(actor* self, const std::shared_ptr<step_reads>& s) {
     return finish(self, false);
   }
   if (s->tip && s->tip_header.is_object()) {
+    st.tip_missing_since.reset();
     auto stored = st.rm->block_hash(*s->tip);
     auto now = lower(s->tip_header.at("hash").get<std::string>());
     if (stored && *stored != now)
       return finish(self, undo(self, "indexed " + *stored + ", the chain has " + now));
+  } else if (s->tip && st.head < *s->tip) {
+    // A lagging node answers like this too, so only a gap that lasts counts.
+    auto now = self->clock().now();
+    if (!st.tip_missing_since)
+      st.tip_missing_since = now;
+    if (now - *st.tip_missing_since >= st.cfg.gone_after) {   // then down to the head, a block a step
+      return finish(self, undo(self, "the chain's head is " + std::to_string(st.head)
+                                       + " and no node has had the block for "
+                                       + std::to_string(st.cfg.gone_after.count() / 1000) + " s"));
+    }
+  } else {
+    st.tip_missing_since.reset();
   }
   auto prev = st.rm->block_hash(st.rm->indexed_block());
   std::size_t keep = 0;

@@ -16,7 +16,9 @@
 // logs by block hash, in parallel. Blocks are applied in order while each
 // names the previous one as parent; a block whose parent is not the indexed
 // block's hash is a reorg: the indexed block is undone and the next step
-// looks again, until parents match. Every read is a read task through the
+// looks again, until parents match. An indexed block that no node has while
+// the head stays below it for `gone_after` was lost (a sealer's crash took
+// it): it is undone, and so on down to the head. Every read is a read task through the
 // dispatcher; a failed one is logged and the step retried at the next poll.
 #pragma once
 
@@ -44,6 +46,9 @@ struct indexer_config {
   std::uint32_t lag = 0;             // index up to head - lag ("the confirmed head")
   std::chrono::milliseconds poll_interval{250};
   std::uint32_t blocks_per_step = 50;
+  /// The indexed block missing from the chain, whose head stays below it, for
+  /// this long: it is gone (a sealer lost it in a crash) and is undone.
+  std::chrono::milliseconds gone_after{10000};
   /// One line per event: level ("info", "warn", "error") and text.
   std::function<void(const std::string& level, const std::string& text)> log;
 };

@@ -145,8 +145,9 @@ protected:
     return eth::to_decimal(f.decode_output(eth::from_hex(out.get<std::string>()))[0].as_uint());
   }
 
-  void start_indexer(std::uint32_t blocks_per_step = 50) {
+  void start_indexer(std::uint32_t blocks_per_step = 50, std::chrono::milliseconds gone_after = 10s) {
     indexer_config cfg;
+    cfg.gone_after = gone_after;
     cfg.db = db.get();
     cfg.chain = chain::access{plat->dispatcher(), plat->tx_manager()};
     cfg.token = token;
@@ -335,6 +336,32 @@ TEST_F(IndexerTest, ReorgUndoesReplacedBlocksAndAppliesTheNewOnes) {
   for (auto& line : logs)
     if (line.find("reorg") != std::string::npos)
       std::cout << line << "\n";
+}
+
+TEST_F(IndexerTest, BlocksTheChainLostAndNeverRegrewAreUndone) {
+  open_market();
+  start_indexer(50, 1s);
+  wait_indexed();
+  auto a1 = key(1).address();
+  auto snapshot = rpc("evm_snapshot");
+  send(1, market, market_art, "buy", {1u});
+  rpc("evm_mine");
+  auto lost_top = head();
+  ASSERT_EQ(wait_indexed(), lost_top);
+  ASSERT_TRUE(rm->has_access(1, a1));
+
+  // A sealer killed before any follower imported its last two blocks comes
+  // back without them, and nothing new is mined: no block ever replaces them.
+  ASSERT_EQ(rpc("evm_revert", {snapshot}), true);
+  auto now = head();
+  ASSERT_LT(now, lost_top);
+  for (auto until = std::chrono::steady_clock::now() + 20s;
+       rm->indexed_block() != now && std::chrono::steady_clock::now() < until;)
+    std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(rm->indexed_block(), now) << "the lost blocks stay in the read models";
+  EXPECT_FALSE(rm->has_access(1, a1));
+  expect_bills_match_balances();
+  EXPECT_EQ(status().at("reorgs"), 1);
 }
 
 TEST_F(IndexerTest, CatchesUpOnALongChain) {
