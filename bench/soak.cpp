@@ -7,6 +7,7 @@
 #include "bench/world.hpp"
 #include "devnet/dev_accounts.hpp"
 #include "devnet/process.hpp"
+#include "protocol/eth/uint256.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -127,6 +128,43 @@ struct task_end {
   std::string state, tx, error;
   std::uint64_t block = 0, nonce = 0;
 };
+
+/// balanceOf(`who`) on `token` at block `at`, in decimal, or why not.
+std::string balance_at(unsigned short port, const std::string& token, const std::string& who,
+                       std::uint64_t at) {
+  try {
+    if (who.size() != 42)
+      return "? (no address)";
+    auto data = "0x70a08231" + std::string(24, '0') + who.substr(2);   // balanceOf(address)
+    char block[24];
+    std::snprintf(block, sizeof block, "0x%llx", static_cast<unsigned long long>(at));
+    auto r = node_call(port, {{"jsonrpc", "2.0"}, {"id", 1}, {"method", "eth_call"},
+                              {"params", {{{"to", token}, {"data", data}}, block}}});
+    if (!r.contains("result"))
+      return "? (" + r.value("error", json()).dump() + ")";
+    return eth::to_decimal(eth::from_quantity(r["result"].get<std::string>()));
+  } catch (const std::exception& e) {
+    return std::string("? (") + e.what() + ")";
+  }
+}
+
+/// Where the read models and the sealer stand at the end: what a bill
+/// found off its balance needs to be explained.
+std::string end_state(unsigned short http_port, unsigned short sealer) {
+  std::string out = "at the end: ";
+  try {
+    http_client c(http_port);
+    auto ix = json::parse(c.get("/api/indexer", {}).body, nullptr, false);
+    out += "indexer " + (ix.is_object() ? ix.dump() : std::string("?"));
+    out += "; sealer head " + std::to_string(head_of(sealer));
+    auto pool = node_call(sealer, {{"jsonrpc", "2.0"}, {"id", 1}, {"method", "txpool_status"},
+                                   {"params", json::array()}});
+    out += ", pool " + pool.value("result", json()).dump();
+  } catch (const std::exception& e) {
+    out += std::string("(unreadable: ") + e.what() + ")";
+  }
+  return out;
+}
 
 /// Follows task `id` as the admin until it settles or `deadline` passes.
 task_end follow(unsigned short port, const std::string& admin, std::uint64_t id,
@@ -339,8 +377,17 @@ soak_report run_soak(const soak_options& o) {
       auto bal = json::parse(c.get("/api/token/balance", bearer(u.token)).body, nullptr, false);
       auto total = bill.is_object() ? bill.value("total", "?") : "?";
       auto balance = bal.is_object() ? bal.value("balance", "!") : "!";
-      if (total != balance)
+      if (total != balance && bill.is_object()) {
+        // The chain's balance at the block the bill was read to tells a read
+        // model that is behind (equal there) from one that is wrong.
+        auto at = bill.value("indexed_block", std::uint64_t{0});
+        off.push_back("bill of " + u.name + " sums to " + total + " (read to block " + std::to_string(at)
+                      + ", where the chain's balance is "
+                      + balance_at(ports[0], w->token_contract, bill.value("address", ""), at)
+                      + "), balance now " + balance);
+      } else if (total != balance) {
         off.push_back("bill of " + u.name + " sums to " + total + ", balance " + balance);
+      }
     }
     if (off.empty() || clock_type::now() > until)
       break;
@@ -349,6 +396,8 @@ soak_report run_soak(const soak_options& o) {
   rep.bills = w->users.size();
   rep.bill_mismatches = off.size();
   rep.findings.insert(rep.findings.end(), off.begin(), off.end());
+  if (!off.empty())
+    rep.findings.push_back(end_state(o.http_port, ports[0]));
   plat->stop();
   devnet.stop(15s);
   return rep;
