@@ -42,6 +42,9 @@ std::string states_dir(const devnet_config& cfg, int node) {
 namespace {
 
 constexpr std::uint64_t import_batch = 64;
+/// How long a restarted sealer waits for a follower that does not answer
+/// before it recovers the chain from the others.
+constexpr std::chrono::seconds recovery_wait{10};
 constexpr auto call_timeout = 2000ms;
 
 std::string url_of(unsigned short port) {
@@ -70,6 +73,7 @@ struct cluster::node_slot {
   std::shared_ptr<jsonrpc::client> rpc;   // this node
   relayed_set relayed;                    // the keeper's own
   std::chrono::steady_clock::time_point pool_checked{};   // the sealer's stall check
+  std::chrono::steady_clock::time_point recovering_since{};   // the sealer's last restart
   pool_watch pool;
   std::thread keeper;
 };
@@ -214,6 +218,7 @@ void cluster::keep(node_slot& n) {
       std::lock_guard<std::mutex> relock(sh.m);
       ++n.restarts;
       n.phase = node_phase::catching_up;
+      n.recovering_since = std::chrono::steady_clock::now();
       backoff = std::min(backoff * 2, std::chrono::milliseconds(30000));
       ready_since = std::chrono::steady_clock::now();
     }
@@ -285,6 +290,7 @@ void cluster::catch_up(node_slot& n) {
   }
   node_slot* best = nullptr;
   std::uint64_t best_head = 0;
+  bool silent = false;   // a running follower that did not answer
   for (auto& s : slots_) {
     if (s.get() == &n)
       continue;
@@ -295,6 +301,8 @@ void cluster::catch_up(node_slot& n) {
         best_head = h;
       }
     } catch (const std::exception&) {
+      std::lock_guard<std::mutex> lock(sh.m);
+      silent = silent || s->proc.running();
     }
   }
   if (best) {
@@ -309,9 +317,16 @@ void cluster::catch_up(node_slot& n) {
       set(node_phase::catching_up, r.target_head);
       return;
     }
-  } else {
-    emit("warn", "sealer restarted with no follower to recover from: the chain starts over");
   }
+  // A follower that is stopped, not dead, may be the one furthest ahead:
+  // mining on top of another would lose the blocks only it and the dead
+  // sealer held, which the platform may have confirmed. Wait for it a while.
+  if (silent && std::chrono::steady_clock::now() - n.recovering_since < recovery_wait) {
+    set(node_phase::catching_up, head_of(*n.rpc));
+    return;
+  }
+  if (!best)
+    emit("warn", "sealer restarted with no follower to recover from: the chain starts over");
   n.rpc->call_sync("evm_setAutomine", json::array({true}));
   emit("info", "sealer recovered the chain at block " + std::to_string(head_of(*n.rpc))
                  + " and mines again");

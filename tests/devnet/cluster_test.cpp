@@ -178,6 +178,38 @@ TEST_F(DevnetTest, KilledSealerRecoversTheChainFromItsFollowers) {
   EXPECT_EQ(eth::from_quantity(balance.get<std::string>()), 15u);
 }
 
+TEST_F(DevnetTest, ARestartedSealerWaitsForAStoppedFollowerThatIsAhead) {
+  send_transfers(10);
+  ASSERT_TRUE(net->wait_in_sync(30s));
+  auto head_of = [&](std::size_t i) {
+    return static_cast<std::uint64_t>(eth::from_quantity(rpc[i]->call_sync("eth_blockNumber").get<std::string>()));
+  };
+  // Follower 1 stops; follower 2 alone imports five more blocks.
+  auto pids = net->nodes();
+  ::kill(pids[1].pid, SIGSTOP);
+  send_transfers(5);
+  auto top = head_of(0);
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (head_of(2) < top && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(20ms);
+  ASSERT_EQ(head_of(2), top);
+  auto top_hash = block(0, top).at("hash");
+
+  // Then follower 2 stops, the sealer dies, and follower 1, five blocks
+  // behind, is the only one answering. Follower 2 comes back after 3 s.
+  ::kill(pids[2].pid, SIGSTOP);
+  ::kill(pids[0].pid, SIGKILL);
+  ::kill(pids[1].pid, SIGCONT);
+  std::this_thread::sleep_for(3s);
+  ::kill(pids[2].pid, SIGCONT);
+  ASSERT_TRUE(net->wait_in_sync(60s));
+  EXPECT_EQ(block(0, top).at("hash"), top_hash) << "the sealer came back without the blocks follower 2 held";
+  auto balance = rpc[0]->call_sync(
+    "eth_getBalance", json::array({"0x000000000000000000000000000000000000dEaD", "latest"}));
+  EXPECT_EQ(eth::from_quantity(balance.get<std::string>()), 15u);
+  EXPECT_EQ(net->nodes()[2].restarts, 0) << "follower 2 was put back to genesis";
+}
+
 TEST_F(DevnetTest, TransactionSentStraightToAFollowerIsForwardedToTheSealer) {
   auto raw = transfer(0);
   auto hash = rpc[2]->call_sync("eth_sendRawTransaction", json::array({raw}));
