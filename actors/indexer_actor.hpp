@@ -48,7 +48,7 @@ struct indexer_config {
   std::uint32_t blocks_per_step = 50;
   /// The indexed block missing from the chain, whose head stays below it, for
   /// this long: it is gone (a sealer lost it in a crash) and is undone.
-  std::chrono::milliseconds gone_after{10000};
+  std::chrono::milliseconds gone_after{30000};
   /// One line per event: level ("info", "warn", "error") and text.
   std::function<void(const std::string& level, const std::string& text)> log;
 };
