@@ -120,6 +120,9 @@ struct state {
   /// Where the last poll ran out of reads: the next one starts after it, so
   /// with more open tasks than reads per poll none is left unchecked.
   std::uint64_t poll_cursor = 0;
+  /// When each sender's nonces below its oldest stuck write were last
+  /// checked against the chain (see check_gap in tx_tracking.cpp).
+  std::map<eth::address, caf::actor_clock::time_point> gap_checked;
   std::uint64_t head = 0;
   bool head_busy = false;
   /// The highest block two nodes hold (the dispatcher's safe_head): nothing

@@ -4,6 +4,7 @@
 #include "actors/tx_manager_state.hpp"
 #include "protocol/eth/abi_revert.hpp"
 #include "protocol/eth/hex.hpp"
+#include "storage/nonce_index.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -109,6 +110,10 @@ void on_receipt(actor* self, std::uint64_t id, const eth::hash256& hash, const j
     block_hash = eth::from_hex_fixed<32>(receipt.at("blockHash").get<std::string>());
   } catch (const std::exception& e) {
     log(self, "warn", std::string("unreadable receipt: ") + e.what());
+    return;
+  }
+  if (tr->state == task_state::confirmed) {   // a gap check's: its block is there after all
+    self->state.tracked.erase(id);
     return;
   }
   tr->mined_hash = hash;
@@ -339,6 +344,89 @@ void unstick(actor* self, std::uint64_t id) {
   broadcast(self, id);
 }
 
+/// A confirmed task whose nonce the chain has not spent: unless a node at
+/// the safe head has a receipt for one of its hashes, every node that held
+/// its block has lost it, and it is opened again and sent.
+void recheck_confirmed(actor* self, const storage::task_record& rec) {
+  auto& st = self->state;
+  tracked_tx tr;
+  try {
+    tr = track(rec, st.cfg.chain_id);
+  } catch (const std::exception& e) {
+    log(self, "error", "task " + std::to_string(rec.id) + ": " + e.what());
+    return;
+  }
+  tr.since = self->clock().now();
+  auto id = rec.id;
+  st.tracked.emplace(id, std::move(tr));
+  check_receipts(
+    self, id, 0,
+    [self, id] {
+      if (reopen(self, id, "it was confirmed, but every node that held its block lost it"))
+        broadcast(self, id);
+      else
+        self->state.tracked.erase(id);
+    },
+    st.safe_head);
+}
+
+/// The nonces of `sender` below its oldest stuck write, `lowest`: each one
+/// the chain has not spent holds every later write of the sender. Its task,
+/// if confirmed, is re-checked (a block lost after its confirmation); a nonce
+/// with no task is reported.
+void check_gap(actor* self, const eth::address& sender, std::uint64_t lowest) {
+  auto& st = self->state;
+  read(
+    self, "eth_getTransactionCount", json::array({sender.hex(), "latest"}),
+    [self, sender, lowest](const task_result& r) {
+      std::uint64_t spent = 0;
+      try {
+        if (!r.ok())
+          return;
+        spent = quantity(json::parse(r.result));
+      } catch (const std::exception&) {
+        return;
+      }
+      storage::nonce_index index(*self->state.db);
+      for (auto k = spent; k < lowest && k < spent + 64; ++k) {
+        auto id = index.owner(sender, k);
+        if (!id) {
+          log(self, "warn", "nonce " + std::to_string(k) + " of " + sender.checksummed()
+                              + " has no task, and its later writes wait for it");
+          continue;
+        }
+        if (find(self, *id))
+          continue;   // followed already
+        auto rec = self->state.journal->get(*id);
+        if (rec && rec->state == task_state::confirmed)
+          recheck_confirmed(self, *rec);
+      }
+    },
+    st.safe_head);
+}
+
+/// Once per stuck timeout per sender whose oldest open write is stuck.
+void check_gaps(actor* self) {
+  auto& st = self->state;
+  if (st.safe_head == 0)
+    return;   // with no two nodes answering, a lagging one would be believed
+  std::map<eth::address, std::uint64_t> lowest;
+  for (auto& [id, tr] : st.tracked)
+    if ((tr.state == task_state::sent || tr.state == task_state::replaced) && tr.stuck_rounds > 0) {
+      auto [it, fresh] = lowest.emplace(tr.sender, tr.nonce);
+      if (!fresh)
+        it->second = std::min(it->second, tr.nonce);
+    }
+  auto now = self->clock().now();
+  for (auto& [sender, nonce] : lowest) {
+    auto& last = st.gap_checked[sender];
+    if (now - last < st.cfg.stuck_timeout)
+      continue;
+    last = now;
+    check_gap(self, sender, nonce);
+  }
+}
+
 } // namespace
 
 tracked_tx track(const storage::task_record& r, std::uint64_t chain_id) {
@@ -420,6 +508,7 @@ void poll(actor* self) {
   for (auto it = st.tracked.begin(); it != from; ++it)
     if (!it->second.busy)
       ids.push_back(it->first);
+  check_gaps(self);
   std::size_t budget = st.cfg.reads_per_poll;
   st.poll_cursor = 0;
   for (auto id : ids) {

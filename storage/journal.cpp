@@ -50,7 +50,9 @@ bool can_move(task_state from, task_state to) {
     case sent: return to == sent || to == mined || to == replaced;
     case replaced: return to == sent || to == mined || to == replaced;
     case mined: return to == confirmed || to == sent || to == mined;
-    case confirmed:
+    // Its block was lost after all: every node that held it died (nodes
+    // that keep their chain in memory), deeper than confirmations guard.
+    case confirmed: return to == sent;
     case failed: return false;
   }
   return false;
@@ -196,6 +198,7 @@ task_record journal::update_state(std::uint64_t id, task_state to, const state_c
   if (!can_move(r->state, to))
     throw std::logic_error("journal: task " + std::to_string(id) + " cannot move from "
                            + to_string(r->state) + " to " + to_string(to));
+  auto r_was = r->state;
   batch b;
   switch (to) {
     case task_state::sent:
@@ -236,6 +239,8 @@ task_record journal::update_state(std::uint64_t id, task_state to, const state_c
   b.put(column::journal, key, encode(*r));
   if (is_final(to))
     b.erase(column::journal, open_key(id));
+  else if (is_final(r_was))
+    b.put(column::journal, open_key(id), {});
   db_.write(b, durability::sync);
   return *r;
 }

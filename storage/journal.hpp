@@ -144,7 +144,8 @@ public:
   /// moves (can_move): accepted -> sent | mined | failed;
   /// sent -> sent (re-broadcast) | mined | replaced | failed;
   /// replaced -> sent | mined | replaced | failed;
-  /// mined -> confirmed | sent (reorg) | mined (reorg into another block) | failed.
+  /// mined -> confirmed | sent (reorg) | mined (reorg into another block) | failed;
+  /// confirmed -> sent (every node holding its block lost it: the task is open again).
   /// Each move to sent counts an attempt. Throws std::out_of_range for an
   /// unknown id, std::logic_error for an illegal move or missing details
   /// (mined without a block, replaced without a transaction).

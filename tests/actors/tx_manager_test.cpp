@@ -18,6 +18,8 @@
 #include <caf/all.hpp>
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include <optional>
@@ -355,6 +357,41 @@ TEST_F(TxManagerUnit, AWriteRefusedForLackOfFundsIsOfferedAgainForAWhileThenFail
   auto s = ask(status_atom_v, second.task_id);
   EXPECT_EQ(s.state, "failed");
   EXPECT_NE(s.error.find("Insufficient funds"), std::string::npos) << s.error;
+}
+
+TEST_F(TxManagerUnit, AConfirmedWriteWhoseBlockEveryNodeLostIsSentAgain) {
+  start();
+  auto first = submit_transfer();
+  auto second = submit_transfer();
+  ASSERT_EQ(first.nonce + 1, second.nonce);
+  mine(first.tx_hash, 7, 1);
+  pass(1000ms);
+  ASSERT_EQ(ask(status_atom_v, first.task_id).state, "confirmed");
+  auto raw_first = chain->sent.front();
+
+  // The second write is stuck, and a lagging node says nonce 5 is unspent:
+  // the first one's receipt is still there, so nothing is re-opened.
+  chain->pending = first.nonce;
+  pass(25000ms);
+  EXPECT_EQ(ask(status_atom_v, first.task_id).state, "confirmed");
+
+  // Then every node that held block 7 dies: the chain is back at block 6,
+  // without the first write, and the second one waits behind its nonce.
+  chain->receipts.clear();
+  chain->blocks.erase(7);
+  chain->head = 6;
+  pass(25000ms);
+  auto s = ask(status_atom_v, first.task_id);
+  EXPECT_EQ(s.state, "sent") << "a lost write stays confirmed, and its sender's later writes wait forever";
+  EXPECT_GE(std::count(chain->sent.begin(), chain->sent.end(), raw_first), 2)
+    << "its signed bytes were not sent again";
+
+  mine(first.tx_hash, 7, 3);
+  chain->pending = second.nonce;
+  pass(2000ms);
+  s = ask(status_atom_v, first.task_id);
+  EXPECT_EQ(s.state, "confirmed");
+  EXPECT_EQ(s.block, 7u);
 }
 
 TEST_F(TxManagerUnit, RevertedTransactionFailsWithDecodedReason) {

@@ -236,10 +236,19 @@ TEST_F(Journal, StateTransitions) {
   EXPECT_EQ(j.get(id)->mined_tx, block_hash(70)) << "which signed hash is in the block, kept on disk";
   r = j.update_state(id, task_state::confirmed);
   EXPECT_FALSE(r.open());
-  for (auto to : {task_state::sent, task_state::mined, task_state::failed, task_state::accepted})
+  for (auto to : {task_state::mined, task_state::failed, task_state::accepted})
     EXPECT_THROW(j.update_state(id, to, state_change::block(1, block_hash(1))),
                  std::logic_error);
   EXPECT_EQ(j.get(id)->state, task_state::confirmed);
+  EXPECT_TRUE(j.open_tasks().empty());
+  // Every node holding its block lost it: open again, and listed as open.
+  r = j.update_state(id, task_state::sent);
+  EXPECT_TRUE(r.open());
+  EXPECT_FALSE(r.block_number);
+  ASSERT_EQ(j.open_tasks().size(), 1u);
+  EXPECT_EQ(j.open_tasks()[0].id, id);
+  j.update_state(id, task_state::failed, state_change::failure("given up"));
+  EXPECT_THROW(j.update_state(id, task_state::sent), std::logic_error) << "failed is final";
   EXPECT_TRUE(j.open_tasks().empty());
 
   EXPECT_TRUE(can_move(task_state::replaced, task_state::sent));
