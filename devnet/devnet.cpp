@@ -325,7 +325,7 @@ void cluster::catch_up(node_slot& n) {
     set(node_phase::catching_up, head_of(*n.rpc));
     return;
   }
-  if (!best)
+  if (!best && head_of(*n.rpc) == 0)
     emit("warn", "sealer restarted with no follower to recover from: the chain starts over");
   n.rpc->call_sync("evm_setAutomine", json::array({true}));
   emit("info", "sealer recovered the chain at block " + std::to_string(head_of(*n.rpc))
