@@ -280,7 +280,9 @@ TEST_F(DevnetTest, ARunningSoleSealerIsNotRestarted) {
   std::this_thread::sleep_for(500ms);   // several keeper rounds
   EXPECT_EQ(solo.nodes()[0].restarts, 0);
   EXPECT_EQ(solo.nodes()[0].pid, pid);
-  EXPECT_EQ(head(), 1u) << "the chain started over";
+  // At least block 1 (the stall check may mine an empty block when a slow
+  // machine shows it the transaction as pending, as under the sanitizers).
+  EXPECT_GE(head(), 1u) << "the chain started over";
   std::lock_guard<std::mutex> lock(said_m);
   ASSERT_FALSE(said.empty());
   EXPECT_NE(said.back().find("only copy of the chain"), std::string::npos) << said.back();
