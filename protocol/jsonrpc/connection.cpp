@@ -145,6 +145,24 @@ private:
     }
     parser_.emplace();
     parser_->body_limit(max_body_);
+    // The header on its own first: Boost 1.74's response parser compares
+    // Content-Length with the body limit only when it stops after the
+    // header. Parsing on into body bytes that came with it (as async_read
+    // does) drops that error, and string_body then reserves whatever length
+    // the node announced (16 PB from one lying header: bad_alloc).
+    http::async_read_header(socket_, buffer_, *parser_,
+                            [self = shared_from_this()](const error_code& ec2, std::size_t) {
+                              self->on_header(ec2);
+                            });
+  }
+
+  void on_header(const error_code& ec) {
+    if (ec) {
+      on_read(ec);   // stale, larger than the limit, or a transport error
+      return;
+    }
+    if (stale(ec))
+      return;
     http::async_read(socket_, buffer_, *parser_,
                      [self = shared_from_this()](const error_code& ec2, std::size_t) {
                        self->on_read(ec2);

@@ -1,9 +1,9 @@
 // A node's HTTP answer to the JSON-RPC client, as protocol/jsonrpc's
 // connection reads it: Boost.Beast's response parser with the client's body
-// limit, then decode_http_response for a single call or a batch. Decoding
-// never throws: every defect becomes a call_result error. The errors are then
-// rendered the way they travel on (describe(), and into JSON by the /rpc
-// proxy and the logs), which must not throw either.
+// limit, header then body, then decode_http_response for a single call or a
+// batch. Decoding never throws: every defect becomes a call_result error.
+// The errors are then rendered the way they travel on (describe(), and into
+// JSON by the /rpc proxy and the logs), which must not throw either.
 //
 // Input: shape byte (bit 0: batch; bits 1-3: batch size - 1), then the
 // response bytes. The request ids start at 1, like a new client's.
@@ -55,9 +55,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::size_t count = batch ? 1 + ((data[0] >> 1) & 7) : 0;
   http::response_parser<http::string_body> parser;
   parser.body_limit(jsonrpc::client_options{}.max_response_bytes);
-  parser.eager(true);
+  // The header alone first, then the body, as the connection reads them
+  // (async_read_header, async_read): Boost 1.74 checks Content-Length
+  // against the body limit only when the parser stops after the header.
+  parser.eager(false);
   boost::beast::error_code ec;
-  parser.put(boost::asio::buffer(data + 1, size - 1), ec);
+  auto used = parser.put(boost::asio::buffer(data + 1, size - 1), ec);
+  if (!ec && parser.is_header_done() && !parser.is_done()) {
+    parser.eager(true);
+    parser.put(boost::asio::buffer(data + 1 + used, size - 1 - used), ec);
+  }
   if (ec == http::error::need_more || (!ec && !parser.is_done()))
     parser.put_eof(ec);   // the node closed the connection
   if (ec || !parser.is_done())

@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -30,6 +31,7 @@ struct reply {
   bool hang = false;            // never answer (keep the connection open)
   bool drop = false;            // close without answering
   bool close_silently = false;  // answer as keep-alive, then close anyway
+  std::string raw;              // sent as it is instead of an answer; the connection stays open
 };
 
 /// The default handler: a JSON-RPC echo. result = the method name; a batch
@@ -91,6 +93,7 @@ private:
     boost::beast::flat_buffer buffer;
     boost::beast::http::request<boost::beast::http::string_body> request;
     boost::beast::http::response<boost::beast::http::string_body> response;
+    std::string raw;
     boost::asio::steady_timer timer;
 
     session(test_server& s, tcp::socket sock)
@@ -117,6 +120,14 @@ private:
       }
       if (r.hang) {
         server.parked_.push_back(shared_from_this());
+        return;
+      }
+      if (!r.raw.empty()) {
+        raw = std::move(r.raw);
+        boost::asio::async_write(socket, boost::asio::buffer(raw),
+                                 [self = shared_from_this()](boost::system::error_code, std::size_t) {
+                                   self->server.parked_.push_back(self);
+                                 });
         return;
       }
       response = {static_cast<boost::beast::http::status>(r.status), 11};
