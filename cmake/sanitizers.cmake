@@ -16,10 +16,28 @@ if(PETRADE_SANITIZE)
   # UB aborts instead of printing and carrying on, so a finding fails its test.
   # Line tables are all a report needs and keep the ~90 test binaries (200 MB
   # each with full debug info) small on disk.
+  set(petrade_ignorelist ${PROJECT_SOURCE_DIR}/tests/sanitizers/ignorelist.txt)
   add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=undefined
                       -fno-omit-frame-pointer -fsanitize=fuzzer-no-link -gline-tables-only
-                      -fsanitize-ignorelist=${PROJECT_SOURCE_DIR}/tests/sanitizers/ignorelist.txt)
+                      -fsanitize-ignorelist=${petrade_ignorelist})
   add_link_options(-fsanitize=address,undefined)
+  # The ignorelist changes the objects, but ccache 4.7 hashes its content only
+  # under the old -fsanitize-blacklist= spelling: without this, an edited
+  # ignorelist is served the objects compiled with the previous one. The
+  # launcher (CMakeLists.txt) is `cmake -E env CCACHE_BASEDIR=... ccache`.
+  if(CCACHE_PROGRAM)
+    list(FIND CMAKE_CXX_COMPILER_LAUNCHER "${CCACHE_PROGRAM}" at)
+    list(FIND CMAKE_CXX_COMPILER_LAUNCHER "env" env_at)
+    if(at GREATER env_at AND env_at GREATER -1)
+      list(INSERT CMAKE_CXX_COMPILER_LAUNCHER ${at} CCACHE_EXTRAFILES=${petrade_ignorelist})
+    else()
+      message(FATAL_ERROR "cmake/sanitizers.cmake: unexpected ccache launcher "
+                          "'${CMAKE_CXX_COMPILER_LAUNCHER}': hand ${petrade_ignorelist} to ccache "
+                          "(CCACHE_EXTRAFILES)")
+    endif()
+    unset(at)
+    unset(env_at)
+  endif()
 endif()
 
 # Every test of the current directory runs with the sanitizer options: a

@@ -65,8 +65,16 @@ struct harness {
   }
 };
 
+// thread_local, not static: libFuzzer ends with exit(), which runs the main
+// thread's thread_local destructors before the static ones. CAF keeps the
+// logger in a thread_local of every thread that touched the system (the
+// main thread: ~actor_system resets it), so a static actor_system would be
+// torn down after that pointer released the logger; ~actor_system then
+// released it twice and read the freed logger (the SEGV in
+// caf::ref_counted::deref). As a thread_local constructed after CAF's, the
+// harness goes first, with everything it needs still alive.
 harness& the_harness() {
-  static harness h;
+  thread_local harness h;
   return h;
 }
 
@@ -87,13 +95,15 @@ bool serve_one(harness& h, std::string_view& in) {
   while (!parser.is_done()) {
     auto used = parser.put(boost::asio::buffer(in.data(), in.size()), ec);
     in.remove_prefix(used);
-    if (ec == http::error::need_more) {
+    if (ec == http::error::need_more)
       ec = {};
-      if (used == 0 || in.empty()) {
-        parser.put_eof(ec);   // the client stopped sending
-        if (!ec && !parser.is_done())
-          return false;
-      }
+    // No progress: the parser wants bytes the client never sent. In a body
+    // (a Content-Length beyond the input) put() says so by consuming
+    // nothing without an error, not with need_more.
+    if (!ec && (used == 0 || in.empty()) && !parser.is_done()) {
+      parser.put_eof(ec);   // the client stopped sending
+      if (!ec && !parser.is_done())
+        return false;
     }
     if (ec) {
       refuse(ec);

@@ -114,7 +114,7 @@ protected:
     if (to)
       call["to"] = to->hex();
     tx.gas_limit = 2 * static_cast<std::uint64_t>(
-                     eth::from_quantity(rpc("eth_estimateGas", {call}).get<std::string>()));
+                     eth::from_quantity(rpc("eth_estimateGas", json::array({call})).get<std::string>()));
     tx.to = to;
     tx.data = data;
     tx.sign(k);
@@ -316,7 +316,7 @@ TEST_F(IndexerTest, ReorgUndoesReplacedBlocksAndAppliesTheNewOnes) {
   ASSERT_EQ(kinds(a1).back(), "purchase -300");
 
   // The purchase and the block after it are replaced by a transfer and more blocks.
-  ASSERT_EQ(rpc("evm_revert", {snapshot}), true);
+  ASSERT_EQ(rpc("evm_revert", json::array({snapshot})), true);
   ASSERT_EQ(head(), bought_in - 1);
   send(1, token, token_art, "transfer", {a2, 7u});
   rpc("anvil_mine", {"0x3"});
@@ -352,7 +352,7 @@ TEST_F(IndexerTest, BlocksTheChainLostAndNeverRegrewAreUndone) {
 
   // A sealer killed before any follower imported its last two blocks comes
   // back without them, and nothing new is mined: no block ever replaces them.
-  ASSERT_EQ(rpc("evm_revert", {snapshot}), true);
+  ASSERT_EQ(rpc("evm_revert", json::array({snapshot})), true);
   auto now = head();
   ASSERT_LT(now, lost_top);
   for (auto until = std::chrono::steady_clock::now() + 20s;
