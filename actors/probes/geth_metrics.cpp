@@ -82,6 +82,19 @@ private:
   void read() {
     parser_.body_limit(16 * 1024 * 1024);
     auto self = shared_from_this();
+    // The header on its own first: Boost 1.74's response parser compares
+    // Content-Length with the body limit only when it stops after the
+    // header; async_read parses on into the body, drops that error and
+    // reserves whatever length the node announced.
+    http::async_read_header(socket_, buffer_, parser_, [self](error_code ec, std::size_t) {
+      if (ec)
+        return self->fail("read", ec);
+      self->read_body();
+    });
+  }
+
+  void read_body() {
+    auto self = shared_from_this();
     http::async_read(socket_, buffer_, parser_, [self](error_code ec, std::size_t) {
       if (ec)
         return self->fail("read", ec);
