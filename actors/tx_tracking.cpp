@@ -112,7 +112,8 @@ void on_receipt(actor* self, std::uint64_t id, const eth::hash256& hash, const j
     log(self, "warn", std::string("unreadable receipt: ") + e.what());
     return;
   }
-  if (tr->state == task_state::confirmed) {   // a gap check's: its block is there after all
+  if (tr->state == task_state::confirmed || tr->state == task_state::failed) {
+    // A gap check's: the block behind its verdict is there after all.
     self->state.tracked.erase(id);
     return;
   }
@@ -344,10 +345,12 @@ void unstick(actor* self, std::uint64_t id) {
   broadcast(self, id);
 }
 
-/// A confirmed task whose nonce the chain has not spent: unless a node at
-/// the safe head has a receipt for one of its hashes, every node that held
-/// its block has lost it, and it is opened again and sent.
-void recheck_confirmed(actor* self, const storage::task_record& rec) {
+/// A confirmed or failed task whose nonce the chain has not spent: unless a
+/// node at the safe head has a receipt for one of its hashes, every node
+/// that held the block behind its verdict (its own, one it reverted in, or
+/// the one where another transaction took its nonce) has lost it, so it is
+/// opened again and sent.
+void recheck_settled(actor* self, const storage::task_record& rec) {
   auto& st = self->state;
   tracked_tx tr;
   try {
@@ -362,7 +365,10 @@ void recheck_confirmed(actor* self, const storage::task_record& rec) {
   check_receipts(
     self, id, 0,
     [self, id] {
-      if (reopen(self, id, "it was confirmed, but every node that held its block lost it"))
+      auto* tr = find(self, id);
+      auto verdict = tr && tr->state == task_state::failed ? std::string("it failed")
+                                                           : std::string("it was confirmed");
+      if (reopen(self, id, verdict + ", but every node that held its block lost it"))
         broadcast(self, id);
       else
         self->state.tracked.erase(id);
@@ -372,8 +378,8 @@ void recheck_confirmed(actor* self, const storage::task_record& rec) {
 
 /// The nonces of `sender` below its oldest stuck write, `lowest`: each one
 /// the chain has not spent holds every later write of the sender. Its task,
-/// if confirmed, is re-checked (a block lost after its confirmation); a nonce
-/// with no task is reported.
+/// if settled, is re-checked (the block behind its verdict may be lost); a
+/// nonce with no task is reported.
 void check_gap(actor* self, const eth::address& sender, std::uint64_t lowest) {
   auto& st = self->state;
   read(
@@ -395,11 +401,24 @@ void check_gap(actor* self, const eth::address& sender, std::uint64_t lowest) {
                               + " has no task, and its later writes wait for it");
           continue;
         }
-        if (find(self, *id))
+        auto where = "nonce " + std::to_string(k) + " of " + sender.checksummed() + " (task "
+                     + std::to_string(*id) + ")";
+        if (auto* tr = find(self, *id)) {
+          auto age = std::chrono::duration_cast<std::chrono::seconds>(self->clock().now() - tr->since);
+          log(self, "info", where + " holds the sender's later writes: " + storage::to_string(tr->state)
+                              + (tr->busy ? ", busy" : "") + ", " + std::to_string(tr->stuck_rounds)
+                              + " stuck round(s), last sent " + std::to_string(age.count()) + " s ago");
           continue;   // followed already
+        }
         auto rec = self->state.journal->get(*id);
-        if (rec && rec->state == task_state::confirmed)
-          recheck_confirmed(self, *rec);
+        if (rec && (rec->state == task_state::confirmed || rec->state == task_state::failed)) {
+          recheck_settled(self, *rec);
+        } else {
+          log(self, "warn", where + " holds the sender's later writes, and its task is "
+                              + (rec ? std::string(storage::to_string(rec->state)) + " "
+                                         + rec->failure_reason
+                                     : std::string("not in the journal")));
+        }
       }
     },
     st.safe_head);

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <memory>
@@ -167,14 +168,18 @@ std::string end_state(unsigned short http_port, unsigned short sealer) {
 }
 
 /// Follows task `id` as the admin until it settles or `deadline` passes.
+/// Past the deadline it reads the task once without waiting, so a stalled
+/// run still reports every task's state in seconds, not a wait per task.
 task_end follow(unsigned short port, const std::string& admin, std::uint64_t id,
                 clock_type::time_point deadline) {
   task_end e;
   for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock_type::now()).count();
+    auto wait = std::clamp<long long>(left, 0, 5000);
     http_reply r;
     try {
       http_client c(port);
-      r = c.get("/api/tasks/" + std::to_string(id) + "?wait=5000", bearer(admin));
+      r = c.get("/api/tasks/" + std::to_string(id) + "?wait=" + std::to_string(wait), bearer(admin));
     } catch (const std::exception& x) {
       e.error = std::string("the platform did not answer: ") + x.what();
       r.status = 0;
@@ -193,7 +198,7 @@ task_end follow(unsigned short port, const std::string& admin, std::uint64_t id,
       if (e.state == "mined" || e.state == "confirmed" || e.state == "failed")
         return e;
     }
-    if (clock_type::now() > deadline)
+    if (wait == 0)
       return e;
     if (r.status != 200)
       std::this_thread::sleep_for(500ms);
@@ -317,6 +322,7 @@ soak_report run_soak(const soak_options& o) {
   // Every acknowledged write to its end, then the chain read block by block.
   rep.acknowledged = acked.size();
   std::map<std::uint64_t, task_end> ends;
+  // One deadline for the whole phase: writes settle together, not one by one.
   auto deadline = clock_type::now() + 300s;
   for (auto id : acked)
     ends[id] = follow(o.http_port, w->admin_token, id, deadline);
@@ -329,7 +335,7 @@ soak_report run_soak(const soak_options& o) {
       misses = 0;
       continue;
     }
-    auto e = follow(o.http_port, w->admin_token, id, clock_type::now() + 30s);
+    auto e = follow(o.http_port, w->admin_token, id, std::max(deadline, clock_type::now() + 5s));
     if (e.state == "unknown") {
       if (id > hi)
         ++misses;

@@ -53,7 +53,10 @@ bool can_move(task_state from, task_state to) {
     // Its block was lost after all: every node that held it died (nodes
     // that keep their chain in memory), deeper than confirmations guard.
     case confirmed: return to == sent;
-    case failed: return false;
+    // Its verdict came from a block every node lost (a revert, or a nonce
+    // another transaction spent there); update_state checks that it still
+    // holds its nonce, so a write whose nonce went to another never returns.
+    case failed: return to == sent;
   }
   return false;
 }
@@ -199,10 +202,14 @@ task_record journal::update_state(std::uint64_t id, task_state to, const state_c
     throw std::logic_error("journal: task " + std::to_string(id) + " cannot move from "
                            + to_string(r->state) + " to " + to_string(to));
   auto r_was = r->state;
+  if (r_was == task_state::failed && nonce_index(db_).owner(r->sender, r->nonce) != id)
+    throw std::logic_error("journal: task " + std::to_string(id) + " gave its nonce back when it failed;"
+                           " it cannot be sent again");
   batch b;
   switch (to) {
     case task_state::sent:
       ++r->attempts;
+      r->failure_reason.clear();
       r->block_number.reset();   // a reorg took it out of its block
       r->block_hash.reset();
       r->mined_tx.reset();

@@ -41,7 +41,8 @@ class database;
 /// counts broadcasts). replaced: a replacement with a higher fee has been
 /// signed (replaced_by) and is to be broadcast. mined: in a block, not yet
 /// `confirmations` deep; a reorg sends it back to sent. confirmed and failed
-/// are final.
+/// are final, unless every node that held the block behind the verdict lost
+/// it (nodes that keep their chain in memory): then the task is sent again.
 enum class task_state : std::uint8_t { accepted, sent, mined, confirmed, failed, replaced };
 const char* to_string(task_state s);
 bool is_final(task_state s);
@@ -145,7 +146,9 @@ public:
   /// sent -> sent (re-broadcast) | mined | replaced | failed;
   /// replaced -> sent | mined | replaced | failed;
   /// mined -> confirmed | sent (reorg) | mined (reorg into another block) | failed;
-  /// confirmed -> sent (every node holding its block lost it: the task is open again).
+  /// confirmed -> sent (every node holding its block lost it: the task is open again);
+  /// failed -> sent (likewise, for a revert or a nonce spent in a lost block;
+  /// not once the task gave its nonce back, released or re-used).
   /// Each move to sent counts an attempt. Throws std::out_of_range for an
   /// unknown id, std::logic_error for an illegal move or missing details
   /// (mined without a block, replaced without a transaction).

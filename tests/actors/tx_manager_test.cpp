@@ -394,6 +394,36 @@ TEST_F(TxManagerUnit, AConfirmedWriteWhoseBlockEveryNodeLostIsSentAgain) {
   EXPECT_EQ(s.block, 7u);
 }
 
+// The same for a write that reverted: its nonce is spent only while its
+// block lasts, and a verdict from a lost block must not hold the sender up.
+TEST_F(TxManagerUnit, AWriteThatRevertedInABlockEveryNodeLostIsSentAgain) {
+  start();
+  auto first = submit_transfer();
+  auto second = submit_transfer();
+  mine(first.tx_hash, 7, 1, "0x0");
+  pass(1000ms);
+  ASSERT_EQ(ask(status_atom_v, first.task_id).state, "failed");
+  auto raw_first = chain->sent.front();
+
+  chain->receipts.clear();
+  chain->blocks.erase(7);
+  chain->head = 6;
+  chain->pending = first.nonce;
+  pass(25000ms);
+  auto s = ask(status_atom_v, first.task_id);
+  EXPECT_EQ(s.state, "sent") << "a write failed in a lost block holds its sender's later writes forever";
+  EXPECT_EQ(s.error, "");
+  EXPECT_GE(std::count(chain->sent.begin(), chain->sent.end(), raw_first), 2)
+    << "its signed bytes were not sent again";
+
+  mine(first.tx_hash, 7, 3);   // this time it succeeds
+  chain->pending = second.nonce;
+  pass(2000ms);
+  s = ask(status_atom_v, first.task_id);
+  EXPECT_EQ(s.state, "confirmed");
+  EXPECT_EQ(s.block, 7u);
+}
+
 TEST_F(TxManagerUnit, RevertedTransactionFailsWithDecodedReason) {
   start();
   auto ack = submit_transfer();

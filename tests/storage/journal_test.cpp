@@ -247,12 +247,20 @@ TEST_F(Journal, StateTransitions) {
   EXPECT_FALSE(r.block_number);
   ASSERT_EQ(j.open_tasks().size(), 1u);
   EXPECT_EQ(j.open_tasks()[0].id, id);
-  j.update_state(id, task_state::failed, state_change::failure("given up"));
-  EXPECT_THROW(j.update_state(id, task_state::sent), std::logic_error) << "failed is final";
+  j.update_state(id, task_state::failed, state_change::failure("reverted"));
   EXPECT_TRUE(j.open_tasks().empty());
+  for (auto to : {task_state::mined, task_state::confirmed, task_state::failed, task_state::accepted})
+    EXPECT_THROW(j.update_state(id, to, state_change::block(1, block_hash(1))), std::logic_error);
+  // The block it reverted in was lost too: it still holds its nonce, so it
+  // is open again, its old verdict gone.
+  r = j.update_state(id, task_state::sent);
+  EXPECT_TRUE(r.open());
+  EXPECT_EQ(r.failure_reason, "");
+  ASSERT_EQ(j.open_tasks().size(), 1u);
 
   EXPECT_TRUE(can_move(task_state::replaced, task_state::sent));
-  EXPECT_FALSE(can_move(task_state::failed, task_state::sent));
+  EXPECT_TRUE(can_move(task_state::failed, task_state::sent));
+  EXPECT_FALSE(can_move(task_state::failed, task_state::mined));
   EXPECT_STREQ(to_string(task_state::replaced), "replaced");
 }
 
@@ -267,8 +275,11 @@ TEST_F(Journal, FailingWithReleaseFreesTheNonceInTheSameWrite) {
   EXPECT_FALSE(index.owner(sender_a, 1));
   EXPECT_EQ(index.gaps(sender_a, 0, 3), std::vector<std::uint64_t>{1});
   EXPECT_EQ(index.highest(sender_a), 2u);
+  EXPECT_THROW(j.update_state(id, task_state::sent), std::logic_error)
+    << "a write that gave its nonce back is never sent again";
   EXPECT_TRUE(j.accept(draft(1)).created);   // the nonce can be used again
   EXPECT_TRUE(index.gaps(sender_a, 0, 3).empty());
+  EXPECT_THROW(j.update_state(id, task_state::sent), std::logic_error) << "nor once another holds it";
 
   // Without release the nonce stays held (it may have reached a node).
   auto kept = j.accept(draft(3)).id;
