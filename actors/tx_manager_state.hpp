@@ -15,6 +15,7 @@
 
 #include <array>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -157,11 +158,31 @@ bool settled(storage::task_state s);
 void wake_waiters(actor* self, std::uint64_t id);
 
 // tx_tracking.cpp
+/// The open task `id` as the tracker follows it, or nullptr.
+tracked_tx* find_tracked(actor* self, std::uint64_t id);
+/// A JSON-RPC quantity ("0x1f") as a number.
+std::uint64_t quantity(const json& j);
 /// Broadcasts the task's latest transaction (unless something is outstanding).
 void broadcast(actor* self, std::uint64_t id);
+/// Asks for the receipt of each hash the task signed, newest first, from
+/// `index` on (from a node at `min_block` or past it); a receipt found moves
+/// the task on, and `missing` is called when none has one.
+void check_receipts(actor* self, std::uint64_t id, std::size_t index, std::function<void()> missing,
+                    std::uint64_t min_block = 0);
+/// A task whose block is gone (or the block behind its verdict) is sent
+/// again and followed as such; false if the journal refused the move.
+bool reopen(actor* self, std::uint64_t id, const std::string& why);
 void poll(actor* self);
 /// Takes over the journal's open tasks at start-up.
 void recover(actor* self);
 tracked_tx track(const storage::task_record& r, std::uint64_t chain_id);
+
+// tx_gaps.cpp
+/// A node said "nonce too low" for task `id`: decides at the safe head
+/// `safe` whether its nonce is really spent (the task fails) or not (sent again).
+void settle_taken_nonce(actor* self, std::uint64_t id, std::uint64_t safe);
+/// Once per stuck timeout per sender whose oldest open write is stuck, the
+/// sender's nonces below it are checked against the chain.
+void check_gaps(actor* self);
 
 } // namespace petrade::txm

@@ -1,10 +1,9 @@
 // Following transactions after they are journalled: broadcasts, receipts,
 // confirmations (and reorgs), revert reasons, stuck transactions, and the
-// reconciliation of open tasks at start-up.
+// reconciliation of open tasks at start-up. Nonce gaps: tx_gaps.cpp.
 #include "actors/tx_manager_state.hpp"
 #include "protocol/eth/abi_revert.hpp"
 #include "protocol/eth/hex.hpp"
-#include "storage/nonce_index.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -32,15 +31,6 @@ bool already_there(const std::string& message) {
          || contains(m, "already imported") || contains(m, "nonce too low");
 }
 
-tracked_tx* find(actor* self, std::uint64_t id) {
-  auto it = self->state.tracked.find(id);
-  return it == self->state.tracked.end() ? nullptr : &it->second;
-}
-
-std::uint64_t quantity(const json& j) {
-  return static_cast<std::uint64_t>(eth::from_quantity(j.get<std::string>()));
-}
-
 json parse_or_null(const std::string& text) {
   try {
     return json::parse(text);
@@ -50,7 +40,7 @@ json parse_or_null(const std::string& text) {
 }
 
 void on_broadcast(actor* self, std::uint64_t id, const task_result& r) {
-  auto* tr = find(self, id);
+  auto* tr = find_tracked(self, id);
   if (!tr)
     return;
   tr->busy = false;
@@ -97,10 +87,9 @@ void on_broadcast(actor* self, std::uint64_t id, const task_result& r) {
 }
 
 void check_block(actor* self, std::uint64_t id);
-bool reopen(actor* self, std::uint64_t id, const std::string& why);
 
 void on_receipt(actor* self, std::uint64_t id, const eth::hash256& hash, const json& receipt) {
-  auto* tr = find(self, id);
+  auto* tr = find_tracked(self, id);
   if (!tr)
     return;
   std::uint64_t block = 0;
@@ -133,11 +122,11 @@ void on_receipt(actor* self, std::uint64_t id, const eth::hash256& hash, const j
     check_block(self, id);
 }
 
-/// Asks for the receipt of each hash the task signed, newest first; calls
-/// `missing` when none has one.
+} // namespace
+
 void check_receipts(actor* self, std::uint64_t id, std::size_t index,
-                    std::function<void()> missing, std::uint64_t min_block = 0) {
-  auto* tr = find(self, id);
+                    std::function<void()> missing, std::uint64_t min_block) {
+  auto* tr = find_tracked(self, id);
   if (!tr)
     return;
   if (index >= tr->hashes.size()) {
@@ -150,7 +139,7 @@ void check_receipts(actor* self, std::uint64_t id, std::size_t index,
   auto hash = tr->hashes[tr->hashes.size() - 1 - index];
   read(self, "eth_getTransactionReceipt", json::array({eth::to_hex(hash)}),
        [self, id, index, hash, missing, min_block](const task_result& r) {
-         auto* tr = find(self, id);
+         auto* tr = find_tracked(self, id);
          if (!tr)
            return;
          auto receipt = r.ok() ? parse_or_null(r.result) : json(nullptr);
@@ -167,9 +156,11 @@ void check_receipts(actor* self, std::uint64_t id, std::size_t index,
        min_block);
 }
 
+namespace {
+
 /// Replays a reverted transaction on its parent block for the revert data.
 void replay_revert(actor* self, std::uint64_t id) {
-  auto* tr = find(self, id);
+  auto* tr = find_tracked(self, id);
   if (!tr)
     return;
   tr->busy = true;
@@ -182,7 +173,7 @@ void replay_revert(actor* self, std::uint64_t id) {
   auto at = tr->block > 0 ? tr->block - 1 : 0;
   read(self, "eth_call", json::array({call, eth::to_quantity(at)}),
        [self, id](const task_result& r) {
-         auto* tr = find(self, id);
+         auto* tr = find_tracked(self, id);
          if (!tr)
            return;
          tr->busy = false;
@@ -211,14 +202,14 @@ void replay_revert(actor* self, std::uint64_t id) {
 }
 
 void check_block(actor* self, std::uint64_t id) {
-  auto* tr = find(self, id);
+  auto* tr = find_tracked(self, id);
   if (!tr)
     return;
   tr->busy = true;
   read(
     self, "eth_getBlockByNumber", json::array({eth::to_quantity(tr->block), false}),
     [self, id](const task_result& r) {
-      auto* tr = find(self, id);
+      auto* tr = find_tracked(self, id);
       if (!tr)
         return;
       tr->busy = false;
@@ -245,9 +236,10 @@ void check_block(actor* self, std::uint64_t id) {
     tr->block);
 }
 
-/// A mined task whose block is gone: it is sent again, and followed as such.
+} // namespace
+
 bool reopen(actor* self, std::uint64_t id, const std::string& why) {
-  auto* tr = find(self, id);
+  auto* tr = find_tracked(self, id);
   if (!tr)
     return false;
   log(self, "warn", "task " + std::to_string(id) + ": " + why + "; the task is open again");
@@ -261,59 +253,13 @@ bool reopen(actor* self, std::uint64_t id, const std::string& why) {
   return true;
 }
 
-/// A node said "nonce too low" and no node has a receipt for any of the
-/// task's hashes. That node may be on a chain that is gone (a sealer that
-/// lost its last blocks), so only a nonce spent in a block two nodes hold
-/// fails the task, after one more receipt check on a node that has that
-/// block; otherwise it is sent again. Failing it on one node's word would
-/// leave a nonce gap that holds every later transaction of the sender.
-void settle_taken_nonce(actor* self, std::uint64_t id, std::uint64_t safe) {
-  auto* tr = find(self, id);
-  if (!tr)
-    return;
-  tr->busy = true;
-  json params = json::array({tr->sender.hex(), eth::to_quantity(safe)});
-  read(
-    self, "eth_getTransactionCount", params,
-    [self, id, safe](const task_result& r) {
-      auto* tr = find(self, id);
-      if (!tr)
-        return;
-      tr->busy = false;
-      std::uint64_t spent = 0;
-      try {
-        if (!r.ok())
-          return;   // the next poll asks again
-        spent = quantity(json::parse(r.result));
-      } catch (const std::exception&) {
-        return;
-      }
-      if (spent <= tr->nonce) {
-        log(self, "info", "task " + std::to_string(id) + ": its nonce " + std::to_string(tr->nonce)
-                            + " is still free on the chain two nodes hold; sending it again");
-        return broadcast(self, id);
-      }
-      check_receipts(
-        self, id, 0,
-        [self, id] {
-          auto* tr = find(self, id);
-          if (!tr)
-            return;
-          auto why = "nonce " + std::to_string(tr->nonce) + " of " + tr->sender.checksummed()
-                     + " was used by another transaction";
-          if (move(self, id, task_state::failed, storage::state_change::failure(why)))
-            self->state.tracked.erase(id);
-        },
-        safe);
-    },
-    safe);
-}
+namespace {
 
 /// Called after a receipt check found nothing: re-broadcast or replace a
 /// transaction that has waited longer than the stuck timeout.
 void unstick(actor* self, std::uint64_t id) {
   auto& st = self->state;
-  auto* tr = find(self, id);
+  auto* tr = find_tracked(self, id);
   if (!tr || tr->busy || self->clock().now() - tr->since < st.cfg.stuck_timeout)
     return;
   if (tr->nonce_taken) {
@@ -345,108 +291,16 @@ void unstick(actor* self, std::uint64_t id) {
   broadcast(self, id);
 }
 
-/// A confirmed or failed task whose nonce the chain has not spent: unless a
-/// node at the safe head has a receipt for one of its hashes, every node
-/// that held the block behind its verdict (its own, one it reverted in, or
-/// the one where another transaction took its nonce) has lost it, so it is
-/// opened again and sent.
-void recheck_settled(actor* self, const storage::task_record& rec) {
-  auto& st = self->state;
-  tracked_tx tr;
-  try {
-    tr = track(rec, st.cfg.chain_id);
-  } catch (const std::exception& e) {
-    log(self, "error", "task " + std::to_string(rec.id) + ": " + e.what());
-    return;
-  }
-  tr.since = self->clock().now();
-  auto id = rec.id;
-  st.tracked.emplace(id, std::move(tr));
-  check_receipts(
-    self, id, 0,
-    [self, id] {
-      auto* tr = find(self, id);
-      auto verdict = tr && tr->state == task_state::failed ? std::string("it failed")
-                                                           : std::string("it was confirmed");
-      if (reopen(self, id, verdict + ", but every node that held its block lost it"))
-        broadcast(self, id);
-      else
-        self->state.tracked.erase(id);
-    },
-    st.safe_head);
-}
-
-/// The nonces of `sender` below its oldest stuck write, `lowest`: each one
-/// the chain has not spent holds every later write of the sender. Its task,
-/// if settled, is re-checked (the block behind its verdict may be lost); a
-/// nonce with no task is reported.
-void check_gap(actor* self, const eth::address& sender, std::uint64_t lowest) {
-  auto& st = self->state;
-  read(
-    self, "eth_getTransactionCount", json::array({sender.hex(), "latest"}),
-    [self, sender, lowest](const task_result& r) {
-      std::uint64_t spent = 0;
-      try {
-        if (!r.ok())
-          return;
-        spent = quantity(json::parse(r.result));
-      } catch (const std::exception&) {
-        return;
-      }
-      storage::nonce_index index(*self->state.db);
-      for (auto k = spent; k < lowest && k < spent + 64; ++k) {
-        auto id = index.owner(sender, k);
-        if (!id) {
-          log(self, "warn", "nonce " + std::to_string(k) + " of " + sender.checksummed()
-                              + " has no task, and its later writes wait for it");
-          continue;
-        }
-        auto where = "nonce " + std::to_string(k) + " of " + sender.checksummed() + " (task "
-                     + std::to_string(*id) + ")";
-        if (auto* tr = find(self, *id)) {
-          auto age = std::chrono::duration_cast<std::chrono::seconds>(self->clock().now() - tr->since);
-          log(self, "info", where + " holds the sender's later writes: " + storage::to_string(tr->state)
-                              + (tr->busy ? ", busy" : "") + ", " + std::to_string(tr->stuck_rounds)
-                              + " stuck round(s), last sent " + std::to_string(age.count()) + " s ago");
-          continue;   // followed already
-        }
-        auto rec = self->state.journal->get(*id);
-        if (rec && (rec->state == task_state::confirmed || rec->state == task_state::failed)) {
-          recheck_settled(self, *rec);
-        } else {
-          log(self, "warn", where + " holds the sender's later writes, and its task is "
-                              + (rec ? std::string(storage::to_string(rec->state)) + " "
-                                         + rec->failure_reason
-                                     : std::string("not in the journal")));
-        }
-      }
-    },
-    st.safe_head);
-}
-
-/// Once per stuck timeout per sender whose oldest open write is stuck.
-void check_gaps(actor* self) {
-  auto& st = self->state;
-  if (st.safe_head == 0)
-    return;   // with no two nodes answering, a lagging one would be believed
-  std::map<eth::address, std::uint64_t> lowest;
-  for (auto& [id, tr] : st.tracked)
-    if ((tr.state == task_state::sent || tr.state == task_state::replaced) && tr.stuck_rounds > 0) {
-      auto [it, fresh] = lowest.emplace(tr.sender, tr.nonce);
-      if (!fresh)
-        it->second = std::min(it->second, tr.nonce);
-    }
-  auto now = self->clock().now();
-  for (auto& [sender, nonce] : lowest) {
-    auto& last = st.gap_checked[sender];
-    if (now - last < st.cfg.stuck_timeout)
-      continue;
-    last = now;
-    check_gap(self, sender, nonce);
-  }
-}
-
 } // namespace
+
+tracked_tx* find_tracked(actor* self, std::uint64_t id) {
+  auto it = self->state.tracked.find(id);
+  return it == self->state.tracked.end() ? nullptr : &it->second;
+}
+
+std::uint64_t quantity(const json& j) {
+  return static_cast<std::uint64_t>(eth::from_quantity(j.get<std::string>()));
+}
 
 tracked_tx track(const storage::task_record& r, std::uint64_t chain_id) {
   tracked_tx tr;
@@ -470,7 +324,7 @@ tracked_tx track(const storage::task_record& r, std::uint64_t chain_id) {
 
 void broadcast(actor* self, std::uint64_t id) {
   auto& st = self->state;
-  auto* tr = find(self, id);
+  auto* tr = find_tracked(self, id);
   if (!tr || tr->busy)
     return;
   tr->busy = true;
@@ -531,7 +385,7 @@ void poll(actor* self) {
   std::size_t budget = st.cfg.reads_per_poll;
   st.poll_cursor = 0;
   for (auto id : ids) {
-    auto* tr = find(self, id);
+    auto* tr = find_tracked(self, id);
     if (budget == 0) {
       st.poll_cursor = id - 1;   // this one goes first next time
       break;

@@ -177,7 +177,7 @@ void cluster::spawn(node_slot& n, bool mining) {
 void cluster::keep(node_slot& n) {
   auto& sh = *shared_;
   auto backoff = cfg_.restart_backoff;
-  auto ready_since = std::chrono::steady_clock::now();
+  auto started_at = std::chrono::steady_clock::now();
   const std::string name = "node " + std::to_string(n.index);
   try {
     spawn(n, n.role == node_role::sealer);
@@ -220,7 +220,7 @@ void cluster::keep(node_slot& n) {
       n.phase = node_phase::catching_up;
       n.recovering_since = std::chrono::steady_clock::now();
       backoff = std::min(backoff * 2, std::chrono::milliseconds(30000));
-      ready_since = std::chrono::steady_clock::now();
+      started_at = std::chrono::steady_clock::now();
     }
     try {
       catch_up(n);
@@ -230,8 +230,10 @@ void cluster::keep(node_slot& n) {
     }
     {
       std::unique_lock<std::mutex> lock(sh.m);
-      if (n.phase == node_phase::ready
-          && std::chrono::steady_clock::now() - ready_since > 10s)
+      // Backing off is for a node that dies as it starts. One that ran for
+      // a while was killed (or crashed late): it comes back at once, even if
+      // it had not caught up yet, which under repeated kills it may never do.
+      if (std::chrono::steady_clock::now() - started_at > 10s)
         backoff = cfg_.restart_backoff;
       sh.wake.wait_for(lock, cfg_.sync_interval, [&] { return sh.stopping.load(); });
     }
