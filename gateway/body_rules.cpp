@@ -97,8 +97,12 @@ std::optional<std::string> check_body(const std::string& text, const field_rules
   } else {
     try {
       out = json::parse(text);
-    } catch (const json::exception& e) {
-      return std::string("the body is not valid JSON: ") + e.what();
+    } catch (const json::parse_error& e) {
+      // Where, not what: the parser's "last read" would echo the body, and
+      // a malformed login body would hand its password back in the error.
+      return "the body is not valid JSON (at byte " + std::to_string(e.byte) + ")";
+    } catch (const json::exception&) {
+      return std::string("the body is not valid JSON");
     }
   }
   if (!out.is_object())

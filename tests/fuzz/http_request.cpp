@@ -116,14 +116,20 @@ bool serve_one(harness& h, std::string_view& in) {
   ex->request_id = "r1";
   bool head = ex->req.method() == http::verb::head;
   auto keep_alive = std::make_shared<bool>(false);
-  ex->send = [head, keep_alive, target = std::string(ex->req.target())](response r) {
+  // An answer may quote the request back (a path, say): only an answer to
+  // a request that does not carry the planted text itself proves a leak.
+  bool quoted = ex->req.target().find(planted) != std::string_view::npos
+                || ex->req.body().find(planted) != std::string::npos;
+  for (auto& field : ex->req)
+    quoted = quoted || field.value().find(planted) != std::string_view::npos;
+  ex->send = [head, keep_alive, quoted, target = std::string(ex->req.target())](response r) {
     r.prepare_payload();
     if (head)
       r.body().clear();
     *keep_alive = r.keep_alive();
     std::ostringstream out;
     out << r;
-    if (out.str().find(planted) != std::string::npos)
+    if (!quoted && out.str().find(planted) != std::string::npos)
       broken("served a file from outside the web root for " + target);
   };
   ex->stream = [] { return std::shared_ptr<event_sink>(); };

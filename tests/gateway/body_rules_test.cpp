@@ -56,6 +56,16 @@ TEST(check_body, malformed_json_is_refused) {
   }
 }
 
+TEST(check_body, malformed_json_is_refused_without_echoing_the_body) {
+  json out;
+  for (std::string body : {"{\"username\": \"ann\", \"password\": \"hunter2\x01\"}",
+                           "{\"password\": hunter2}", "{\"password\": \"hunter2"}) {
+    auto why = check_body(body, {{"username", field_type::text}, {"password", field_type::text}}, out).value_or("");
+    EXPECT_TRUE(contains(why, "not valid JSON (at byte ")) << body << " -> " << why;
+    EXPECT_FALSE(contains(why, "hunter")) << "the error echoes the body: " << why;
+  }
+}
+
 TEST(check_body, non_object_is_refused) {
   for (std::string body : {"[1,2]", "\"title\"", "42", "null", "true"}) {
     auto why = refusal(body);
