@@ -85,6 +85,10 @@ http_reply http_client::request(const std::string& method, const std::string& ta
     http::write(*impl_->stream, req, ec);
     http::response_parser<http::string_body> parser;
     parser.body_limit(64 * 1024 * 1024);
+    // Header first: Boost 1.74 checks Content-Length against the limit only
+    // when the parser stops after the header (see protocol/jsonrpc/connection.cpp).
+    if (!ec)
+      http::read_header(*impl_->stream, impl_->buffer, parser, ec);
     if (!ec)
       http::read(*impl_->stream, impl_->buffer, parser, ec);
     if (ec) {
@@ -112,7 +116,10 @@ http_reply http_client::raw(const std::string& bytes) {
   net::write(s, net::buffer(bytes), ec);
   beast::flat_buffer buf;
   http::response_parser<http::string_body> parser;
-  http::read(s, buf, parser, ec);
+  parser.body_limit(64 * 1024 * 1024);
+  http::read_header(s, buf, parser, ec);
+  if (!ec)
+    http::read(s, buf, parser, ec);
   if (ec)
     throw std::runtime_error("raw request: no answer: " + ec.message());
   auto r = parser.release();

@@ -116,10 +116,18 @@ private:
   void read() {
     parser_.emplace();
     parser_->body_limit(64 * 1024 * 1024);
-    http::async_read(socket_, buffer_, *parser_, [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
+    // Header first, so a Content-Length above the limit is refused from it
+    // (Boost 1.74; see protocol/jsonrpc/connection.cpp).
+    http::async_read_header(socket_, buffer_, *parser_,
+                            [self = shared_from_this()](boost::system::error_code ec, std::size_t) {
       if (ec)
         return self->fail("read: " + ec.message());
-      self->answered();
+      http::async_read(self->socket_, self->buffer_, *self->parser_,
+                       [self](boost::system::error_code ec2, std::size_t) {
+        if (ec2)
+          return self->fail("read: " + ec2.message());
+        self->answered();
+      });
     });
   }
 
