@@ -71,6 +71,8 @@ void check_gap(actor* self, const eth::address& sender, std::uint64_t lowest) {
         auto where = "nonce " + std::to_string(k) + " of " + sender.checksummed() + " (task "
                      + std::to_string(*id) + ")";
         if (auto* tr = find_tracked(self, *id)) {
+          if (k != spent)
+            continue;   // only the first unspent nonce holds the others; it says enough
           auto age = std::chrono::duration_cast<std::chrono::seconds>(self->clock().now() - tr->since);
           log(self, "info", where + " holds the sender's later writes: " + storage::to_string(tr->state)
                               + (tr->busy ? ", busy" : "") + ", " + std::to_string(tr->stuck_rounds)
