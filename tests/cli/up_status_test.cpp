@@ -30,12 +30,22 @@ TEST(UpAndStatus, StatusShowsEveryNodeAndUpStopsCleanly) {
     dir / "up.log");
   ASSERT_TRUE(devnet::wait_for_port(control, 30s)) << test::read_file(dir / "up.log");
 
-  // The supervisor publishes its first map within a probe interval or two.
+  // A node probed before it answered starts in zone III and leaves it only
+  // after several healthy samples, so wait until every node has settled.
+  auto settled = [](nlohmann::json s) {   // a copy: operator[] may insert
+    auto& nodes = s["cluster"]["nodes"];
+    if (nodes.size() != 3 || s["cluster"]["version"] <= 1)
+      return false;
+    for (const auto& n : nodes)
+      if (n.value("zone", "") != "I" && n.value("zone", "") != "II")
+        return false;
+    return true;
+  };
   nlohmann::json status;
-  for (int i = 0; i < 50; ++i) {
+  for (int i = 0; i < 300; ++i) {
     status = nlohmann::json::parse(devnet::run_capture(
       {test::build_path("petrade"), "status", "--json", "--control-port", std::to_string(control)}));
-    if (status["cluster"]["nodes"].size() == 3 && status["cluster"]["version"] > 1)
+    if (settled(status))
       break;
     std::this_thread::sleep_for(100ms);
   }
