@@ -145,6 +145,33 @@ public:
     return ok(user, "token.balance").value("balance", "?");
   }
 
+  // Reads are eventually consistent: a read task may land on a follower one
+  // block behind the block a write was mined in. These wait for the state a
+  // settled write must lead to, and fail with the last answer seen.
+
+  /// Waits until `user`'s balance reads `want`.
+  void expect_balance(const std::string& user, const std::string& want) {
+    auto until = std::chrono::steady_clock::now() + 15s;
+    auto seen = balance(user);
+    while (seen != want && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(100ms);
+      seen = balance(user);
+    }
+    EXPECT_EQ(seen, want) << user << "'s balance";
+  }
+
+  /// The answer of `op` once its `field` lists at least one entry.
+  json listing(const std::string& user, const std::string& op, const std::string& field,
+               const json& body = json::object()) {
+    auto until = std::chrono::steady_clock::now() + 15s;
+    auto seen = ok(user, op, body);
+    while (seen[field].empty() && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(100ms);
+      seen = ok(user, op, body);
+    }
+    return seen;
+  }
+
   std::string dir;
   platform_config config;
   unsigned short worker_port = 0;

@@ -55,11 +55,11 @@ TEST_P(BusinessFixture, TwoUsersTradeAProjectAndADemand) {
                 .contains("token"));
 
   settle(ok("alice", "token.topup", {{"amount", 1000}}));
-  EXPECT_EQ(balance("alice"), "1000");
+  expect_balance("alice", "1000");
 
   // A publishes P for friends only; B, a stranger, cannot see it.
   settle(ok("alice", "project.publish", project_body("friends")));
-  auto mine = ok("alice", "project.mine")["published"];
+  auto mine = listing("alice", "project.mine", "published")["published"];
   ASSERT_EQ(mine.size(), 1u);
   auto id = mine[0]["id"].get<std::uint64_t>();
   EXPECT_EQ(mine[0]["visibility"], "friends");
@@ -86,8 +86,8 @@ TEST_P(BusinessFixture, TwoUsersTradeAProjectAndADemand) {
   EXPECT_EQ(call("bob", "project.buy", {{"id", id}}).error, business_error::insufficient_funds);
   settle(ok("bob", "token.topup", {{"amount", 500}}));
   settle(ok("bob", "project.buy", {{"id", id}}));
-  EXPECT_EQ(balance("bob"), "200");
-  EXPECT_EQ(balance("alice"), "1300");
+  expect_balance("bob", "200");
+  expect_balance("alice", "1300");
   auto again = call("bob", "project.buy", {{"id", id}});
   EXPECT_EQ(again.error, business_error::conflict) << again.message;
   EXPECT_EQ(call("alice", "project.buy", {{"id", id}}).error, business_error::conflict);
@@ -116,12 +116,12 @@ TEST_P(BusinessFixture, TwoUsersTradeAProjectAndADemand) {
 
   // B publishes demand D; A answers; B awards A.
   settle(ok("bob", "demand.publish", demand_body(100, 60)));
-  auto demands = ok("", "demand.list")["demands"];
+  auto demands = listing("", "demand.list", "demands")["demands"];
   ASSERT_EQ(demands.size(), 1u);
   auto d = demands[0]["id"].get<std::uint64_t>();
   EXPECT_EQ(demands[0]["state"], "open");
   EXPECT_EQ(demands[0]["description"], "Looking for a fintech seed deal");
-  EXPECT_EQ(balance("bob"), "100");
+  expect_balance("bob", "100");
   EXPECT_EQ(ok("", "demand.list", {{"keyword", "fintech"}, {"state", "open"}})["total"], 1);
   EXPECT_EQ(ok("", "demand.list", {{"query", "biotech"}})["total"], 0);
   EXPECT_EQ(call("bob", "demand.answer", {{"id", d}, {"text", "my own answer"}}).error, business_error::conflict);
@@ -133,8 +133,8 @@ TEST_P(BusinessFixture, TwoUsersTradeAProjectAndADemand) {
   EXPECT_EQ(done["state"], "awarded");
   ASSERT_EQ(done["answer_list"].size(), 1u);
   EXPECT_EQ(done["answer_list"][0]["answerer_name"], "alice");
-  EXPECT_EQ(balance("alice"), "1400");
-  EXPECT_EQ(balance("bob"), "100");
+  expect_balance("alice", "1400");
+  expect_balance("bob", "100");
 
   for (auto* u : {"alice", "bob"})
     expect_bill_matches_balance(*this, u);
@@ -151,8 +151,10 @@ TEST_P(BusinessFixture, AnExpiredDemandIsRefundedWithoutAnyoneAsking) {
   sign_up("carol");
   settle(ok("carol", "token.topup", {{"amount", 50}}));
   settle(ok("carol", "demand.publish", demand_body(30, 3)));
-  EXPECT_EQ(balance("carol"), "20");
-  auto id = ok("", "demand.list")["demands"][0]["id"].get<std::uint64_t>();
+  expect_balance("carol", "20");
+  auto demands = listing("", "demand.list", "demands")["demands"];
+  ASSERT_EQ(demands.size(), 1u);
+  auto id = demands[0]["id"].get<std::uint64_t>();
   auto until = std::chrono::steady_clock::now() + 60s;
   std::string state;
   while (std::chrono::steady_clock::now() < until) {
@@ -162,7 +164,7 @@ TEST_P(BusinessFixture, AnExpiredDemandIsRefundedWithoutAnyoneAsking) {
     std::this_thread::sleep_for(200ms);
   }
   EXPECT_EQ(state, "refunded");
-  EXPECT_EQ(balance("carol"), "50");
+  expect_balance("carol", "50");
   expect_bill_matches_balance(*this, "carol");
   std::map<std::string, int> kinds;
   auto bill = ok("carol", "token.bill");
@@ -241,7 +243,7 @@ TEST_P(BusinessFixture, ARestartOnAFreshDevnetDeploysAgainAndWorks) {
   EXPECT_TRUE(std::filesystem::exists(config.db_path + ".previous"));
   sign_up("ivan");
   settle(ok("ivan", "token.topup", {{"amount", 10}}));
-  EXPECT_EQ(balance("ivan"), "10");
+  expect_balance("ivan", "10");
 }
 
 INSTANTIATE_TEST_SUITE_P(Placement, BusinessFixture,

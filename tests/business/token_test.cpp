@@ -14,12 +14,12 @@ TEST_P(TokenOps, TransferBurnAndThePlatformsControls) {
   settle(ok("frank", "token.topup", {{"amount", 100}, {"idempotency_key", "card-1"}}));
   // The same payment retried is one payment and one mint.
   settle(ok("frank", "token.topup", {{"amount", 100}, {"idempotency_key", "card-1"}}));
-  EXPECT_EQ(balance("frank"), "100");
+  expect_balance("frank", "100");
 
   settle(ok("frank", "token.transfer", {{"to", "grace"}, {"amount", 30}}));
   settle(ok("grace", "token.burn", {{"amount", 5}}));
-  EXPECT_EQ(balance("frank"), "70");
-  EXPECT_EQ(balance("grace"), "25");
+  expect_balance("frank", "70");
+  expect_balance("grace", "25");
   EXPECT_EQ(call("frank", "token.transfer", {{"to", "grace"}, {"amount", 71}}).error,
             business_error::insufficient_funds);
   EXPECT_EQ(call("frank", "token.transfer", {{"to", "nobody"}, {"amount", 1}}).error, business_error::not_found);
@@ -38,8 +38,8 @@ TEST_P(TokenOps, TransferBurnAndThePlatformsControls) {
   EXPECT_NE(frozen.message.find("frozen"), std::string::npos) << frozen.message;
   // Lost key: the platform moves the frozen balance to the new owner.
   settle(admin("token.forced_transfer", {{"from", "frank"}, {"to", "grace"}, {"amount", 70}}));
-  EXPECT_EQ(balance("frank"), "0");
-  EXPECT_EQ(balance("grace"), "95");
+  expect_balance("frank", "0");
+  expect_balance("grace", "95");
   settle(admin("token.unfreeze", {{"username", "frank"}}));
 
   settle(admin("token.pause"));
@@ -48,7 +48,7 @@ TEST_P(TokenOps, TransferBurnAndThePlatformsControls) {
   EXPECT_EQ(admin("token.status").value("paused", false), true);
   settle(admin("token.unpause"));
   settle(admin("token.mint", {{"username", "frank"}, {"amount", 7}}));
-  EXPECT_EQ(balance("frank"), "7");
+  expect_balance("frank", "7");
 
   for (auto* u : {"frank", "grace"}) {
     auto bill = ok(u, "token.bill");

@@ -52,7 +52,7 @@ TEST_P(WorkerCrash, CallsFailFastWhileDownAndTheScenarioCompletesAfterRestart) {
   auto retried = ok("bob", "token.topup", {{"amount", 500}, {"idempotency_key", "bob-topup-1"}});
   EXPECT_EQ(retried.value("task", 0u), topup.value("task", 1u));
   settle(retried);
-  EXPECT_EQ(balance("bob"), "500");
+  expect_balance("bob", "500");
 
   auto projects = ok("bob", "project.list")["projects"];
   ASSERT_EQ(projects.size(), 1u) << projects.dump();
@@ -60,8 +60,8 @@ TEST_P(WorkerCrash, CallsFailFastWhileDownAndTheScenarioCompletesAfterRestart) {
   settle(ok("bob", "project.buy", {{"id", id}}));
   auto got = ok("bob", "project.download", {{"id", id}});
   EXPECT_EQ(base64_decode(got.value("content_base64", "")), file);
-  EXPECT_EQ(balance("bob"), "380");
-  EXPECT_EQ(balance("alice"), "1120");
+  expect_balance("bob", "380");
+  expect_balance("alice", "1120");
   for (auto* u : {"alice", "bob"}) {
     auto bill = ok(u, "token.bill");
     EXPECT_EQ(bill.value("total", "?"), balance(u)) << u << ": " << bill.dump();
@@ -155,7 +155,7 @@ TEST_P(WorkerCrash, UnderLoadNothingIsLostOrDoubledAndCallsFailFastWhileDown) {
     ASSERT_GT(out.task_of_key.size(), 2u) << users[i] << " got almost nothing done";
     for (auto& [key, task] : out.task_of_key)
       settle(json{{"task", task}});
-    EXPECT_EQ(balance(users[i]), std::to_string(expected)) << users[i];
+    expect_balance(users[i], std::to_string(expected));
     auto bill = ok(users[i], "token.bill");
     EXPECT_EQ(bill.value("total", "?"), balance(users[i])) << users[i] << ": " << bill.dump();
     std::size_t topups = 0;
