@@ -1,6 +1,6 @@
 #include "devnet/devnet.hpp"
 
-#include "devnet/chain_sync.hpp"
+#include "devnet/cluster_slots.hpp"
 #include "devnet/process.hpp"
 #include "protocol/jsonrpc/client.hpp"
 #include "protocol/jsonrpc/io_runner.hpp"
@@ -45,38 +45,9 @@ constexpr std::uint64_t import_batch = 64;
 /// How long a restarted sealer waits for a follower that does not answer
 /// before it recovers the chain from the others.
 constexpr std::chrono::seconds recovery_wait{10};
-constexpr auto call_timeout = 2000ms;
 
-std::string url_of(unsigned short port) {
-  return "http://127.0.0.1:" + std::to_string(port);
-}
 
 } // namespace
-
-struct cluster::shared {
-  jsonrpc::io_runner io{2};
-  std::atomic<bool> stopping{false};
-  std::mutex m;                 // guards the slots' mutable fields below
-  std::condition_variable wake; // interrupts keepers' sleeps on stop
-};
-
-struct cluster::node_slot {
-  int index = 0;
-  node_role role = node_role::follower;
-  unsigned short port = 0;
-  child_process proc;                     // guarded by shared::m
-  std::unique_ptr<node_cgroup> cgroup;
-  node_phase phase = node_phase::starting;
-  std::uint64_t head = 0;
-  int restarts = 0;
-  bool restart_requested = false;
-  std::shared_ptr<jsonrpc::client> rpc;   // this node
-  relayed_set relayed;                    // the keeper's own
-  std::chrono::steady_clock::time_point pool_checked{};   // the sealer's stall check
-  std::chrono::steady_clock::time_point recovering_since{};   // the sealer's last restart
-  pool_watch pool;
-  std::thread keeper;
-};
 
 cluster::cluster(devnet_config cfg, event_sink sink)
   : cfg_(std::move(cfg)), sink_(std::move(sink)) {
@@ -188,7 +159,11 @@ void cluster::keep(node_slot& n) {
     std::lock_guard<std::mutex> lock(sh.m);
     n.phase = n.role == node_role::sealer ? node_phase::ready : node_phase::catching_up;
   }
-  while (!sh.stopping) {
+  auto gone = [&] {
+    std::lock_guard<std::mutex> lock(sh.m);
+    return sh.stopping || n.removed;
+  };
+  while (!gone()) {
     bool restart = false;
     {
       std::lock_guard<std::mutex> lock(sh.m);
@@ -207,12 +182,12 @@ void cluster::keep(node_slot& n) {
         n.proc.stop(200ms);
       }
       std::unique_lock<std::mutex> lock(sh.m);
-      sh.wake.wait_for(lock, backoff, [&] { return sh.stopping.load(); });
+      sh.wake.wait_for(lock, backoff, [&] { return sh.stopping || n.removed; });
       lock.unlock();
-      if (sh.stopping)
+      if (gone())
         break;
       // A restarted sealer must first recover the chain from its followers.
-      bool mining = n.role == node_role::sealer && cfg_.nodes == 1;
+      bool mining = n.role == node_role::sealer && live_slots().size() == 1;
       spawn(n, mining);
       wait_for_port(n.port, 30s);
       std::lock_guard<std::mutex> relock(sh.m);
@@ -235,7 +210,7 @@ void cluster::keep(node_slot& n) {
       // it had not caught up yet, which under repeated kills it may never do.
       if (std::chrono::steady_clock::now() - started_at > 10s)
         backoff = cfg_.restart_backoff;
-      sh.wake.wait_for(lock, cfg_.sync_interval, [&] { return sh.stopping.load(); });
+      sh.wake.wait_for(lock, cfg_.sync_interval, [&] { return sh.stopping || n.removed; });
     }
   }
   // Stop the node from this thread, gracefully, before its exit would
@@ -246,7 +221,7 @@ void cluster::keep(node_slot& n) {
 
 void cluster::catch_up(node_slot& n) {
   auto& sh = *shared_;
-  auto& sealer = *slots_[0];
+  auto& sealer = *live_slots().front();
   auto set = [&](node_phase p, std::uint64_t head) {
     std::lock_guard<std::mutex> lock(sh.m);
     n.phase = p;
@@ -293,13 +268,13 @@ void cluster::catch_up(node_slot& n) {
   node_slot* best = nullptr;
   std::uint64_t best_head = 0;
   bool silent = false;   // a running follower that did not answer
-  for (auto& s : slots_) {
-    if (s.get() == &n)
+  for (auto* s : live_slots()) {
+    if (s == &n)
       continue;
     try {
       auto h = head_of(*s->rpc);
       if (!best || h > best_head) {
-        best = s.get();
+        best = s;
         best_head = h;
       }
     } catch (const std::exception&) {
@@ -364,6 +339,8 @@ std::vector<node_info> cluster::nodes() const {
     return out;
   std::lock_guard<std::mutex> lock(shared_->m);
   for (auto& s : slots_) {
+    if (s->removed)
+      continue;
     node_info i;
     i.index = s->index;
     i.role = s->role;
@@ -380,18 +357,19 @@ std::vector<node_info> cluster::nodes() const {
 }
 
 std::string cluster::send_raw_transaction(int node, const std::string& raw_hex) {
-  if (node < 0 || node >= static_cast<int>(slots_.size()))
+  if (!find_slot(node))
     throw std::out_of_range("no node " + std::to_string(node));
   // Followers mine only what they import, so every transaction enters at
   // the sealer, whichever node it was sent to.
-  return slots_[0]->rpc->call_sync("eth_sendRawTransaction", json::array({raw_hex}))
+  return live_slots().front()->rpc->call_sync("eth_sendRawTransaction", json::array({raw_hex}))
     .get<std::string>();
 }
 
 void cluster::restart_node(int node) {
-  if (node < 0 || node >= static_cast<int>(slots_.size()))
+  auto* slot = find_slot(node);
+  if (!slot)
     throw std::out_of_range("no node " + std::to_string(node));
-  auto& n = *slots_[static_cast<std::size_t>(node)];
+  auto& n = *slot;
   {
     std::lock_guard<std::mutex> lock(shared_->m);
     // anvil keeps its chain in memory: a sealer without a follower in step
@@ -404,7 +382,7 @@ void cluster::restart_node(int node) {
     bool follower_in_step = false;
     for (auto& s : slots_)
       follower_in_step = follower_in_step
-                         || (s.get() != &n && s->phase == node_phase::ready && s->head >= n.head);
+                         || (s.get() != &n && !s->removed && s->phase == node_phase::ready && s->head >= n.head);
     bool only_copy = n.role == node_role::sealer && !follower_in_step && n.proc.running();
     if (!only_copy) {
       n.restart_requested = true;
@@ -422,19 +400,20 @@ bool cluster::wait_in_sync(std::chrono::milliseconds timeout) const {
     {
       std::lock_guard<std::mutex> lock(shared_->m);
       for (auto& s : slots_)
-        all_ready = all_ready && s->phase == node_phase::ready;
+        all_ready = all_ready && (s->removed || s->phase == node_phase::ready);
     }
     if (all_ready) {
       try {
         // Quiet as well as equal: a transaction still in any pool (the
         // sealer's automine, a follower's forwarding) is about to move a head.
         bool quiet = true;
-        for (auto& s : slots_) {
+        auto live = live_slots();
+        for (auto* s : live) {
           auto st = s->rpc->call_sync("txpool_status", json::array());
           quiet = quiet && st.at("pending") == "0x0" && st.at("queued") == "0x0";
         }
         std::vector<json> hashes;
-        for (auto& s : slots_)
+        for (auto* s : live)
           hashes.push_back(s->rpc->call_sync("eth_getBlockByNumber",
                                              json::array({"latest", false}))
                              .at("hash"));

@@ -68,6 +68,15 @@ public:
   /// running sealer with no follower in step: it holds the only copy of the chain.
   void restart_node(int node);
 
+  /// Adds a follower at runtime on the next port (base_port + its index;
+  /// indexes are never reused) and returns it once its port is open; it
+  /// imports the chain in the background (phase catching-up, then ready).
+  /// Throws std::runtime_error (port in use, cluster not running).
+  node_info add_follower();
+  /// Stops follower `node` for good and forgets it. Refuses (throws
+  /// std::invalid_argument) the sealer and unknown nodes.
+  void remove_node(int node);
+
   /// Waits until every node is ready with the same head block hash and no
   /// transaction waits in any node's pool.
   bool wait_in_sync(std::chrono::milliseconds timeout) const;
@@ -78,6 +87,10 @@ private:
   void spawn(node_slot& n, bool mining);
   void catch_up(node_slot& n);
   void emit(const std::string& level, const std::string& text) const;
+  /// The nodes not removed, the sealer first; taken under the lock, so a
+  /// keeper may iterate them while nodes are added.
+  std::vector<node_slot*> live_slots() const;
+  node_slot* find_slot(int node) const;
 
   devnet_config cfg_;
   event_sink sink_;
