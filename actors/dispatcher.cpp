@@ -5,6 +5,7 @@
 #include "protocol/eth/hex.hpp"
 #include "protocol/eth/transaction.hpp"
 #include "protocol/messages.hpp"
+#include "protocol/node_ops.hpp"
 
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <optional>
 #include <unordered_map>
 
 namespace petrade {
@@ -29,6 +31,9 @@ std::uint64_t now_ms() {
 struct node_slot {
   caf::actor handle;
   std::uint32_t inflight = 0;
+  // Set while the node is removed: it takes no new task, and the promise
+  // is kept once its last task in flight has ended.
+  std::optional<caf::response_promise> leaving;
 };
 
 struct dispatcher_state {
@@ -69,7 +74,7 @@ struct dispatcher_state {
     std::vector<node_view> out;
     for (auto& z : zones.nodes) {
       auto it = nodes.find(z.node);
-      if (it == nodes.end() || !z.admitted || it->second.inflight >= cfg.inflight_cap
+      if (it == nodes.end() || !z.admitted || it->second.leaving || it->second.inflight >= cfg.inflight_cap
           || z.head < t.task.min_block
           || std::find(t.excluded.begin(), t.excluded.end(), z.node) != t.excluded.end())
         continue;
@@ -131,6 +136,19 @@ void retry_or_fail(dispatcher_actor* self, queued_task t, std::uint32_t node,
   finish(self, t.key, std::move(r));
 }
 
+// A removed node whose last task has ended: forgotten, and the remover told.
+void let_go(dispatcher_actor* self, std::uint32_t node) {
+  auto& st = self->state;
+  auto it = st.nodes.find(node);
+  if (it == st.nodes.end())
+    return;
+  auto rp = std::move(*it->second.leaving);
+  self->demonitor(it->second.handle);
+  st.nodes.erase(it);
+  st.states.erase(node);
+  rp.deliver(true);
+}
+
 // Ends the attempt of task `id` on `node`; false when it already ended (the
 // node actor died and the task moved on).
 bool end_attempt(dispatcher_actor* self, std::uint64_t id, std::uint32_t node) {
@@ -141,8 +159,12 @@ bool end_attempt(dispatcher_actor* self, std::uint64_t id, std::uint32_t node) {
   std::chrono::duration<double> took = std::chrono::steady_clock::now() - it->second.started;
   st.latency[node].observe(took.count());
   st.running.erase(it);
-  if (st.nodes.count(node) && st.nodes[node].inflight > 0)
-    --st.nodes[node].inflight;
+  if (auto slot = st.nodes.find(node); slot != st.nodes.end()) {
+    if (slot->second.inflight > 0)
+      --slot->second.inflight;
+    if (slot->second.leaving && slot->second.inflight == 0)
+      let_go(self, node);
+  }
   schedule_drain(self);
   return true;
 }
@@ -231,9 +253,11 @@ caf::behavior dispatcher_behavior(dispatcher_actor* self, dispatcher_config cfg)
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& st = self->state;
     std::optional<std::uint32_t> gone;
+    std::optional<caf::response_promise> remover;
     for (auto it = st.nodes.begin(); it != st.nodes.end(); ++it)
       if (it->second.handle.address() == dm.source) {
         gone = it->first;
+        remover = std::move(it->second.leaving);
         st.nodes.erase(it);
         break;
       }
@@ -250,6 +274,8 @@ caf::behavior dispatcher_behavior(dispatcher_actor* self, dispatcher_config cfg)
     }
     for (auto& t : orphans)
       retry_or_fail(self, std::move(t), *gone, "node actor " + std::to_string(*gone) + " died");
+    if (remover)   // its tasks have moved on: as good as drained
+      remover->deliver(true);
   });
   self->send(self, tick_atom_v);
   return {
@@ -288,10 +314,21 @@ caf::behavior dispatcher_behavior(dispatcher_actor* self, dispatcher_config cfg)
       self->state.latency[node];   // its histogram shows (empty) from the start
       schedule_drain(self);
     },
+    [self](leave_atom, std::uint32_t node) -> caf::result<bool> {
+      auto it = self->state.nodes.find(node);
+      if (it == self->state.nodes.end())
+        return true;
+      auto rp = self->make_response_promise<bool>();
+      it->second.leaving = rp;
+      if (it->second.inflight == 0)
+        let_go(self, node);
+      return rp;
+    },
     [self](zones_atom, zone_map& zones, std::vector<node_state>& states) {
       auto& st = self->state;
       st.zones = std::move(zones);
       st.have_zones = true;
+      st.states.clear();   // a removed node's last sample goes with it
       for (auto& s : states)
         st.states[s.node] = std::move(s);
       schedule_drain(self);

@@ -25,9 +25,20 @@ bool repair_plan::stuck(const node_state& s) const {
   return s.reachable && s.lag_blocks > cfg_->feedback.lag_max && !moving;
 }
 
+void repair_plan::join() {
+  phase_ = repair_phase::catching_up;
+  joining_ = true;
+  backoff = cfg_->backoff_samples;
+  waited = 0;
+  last_head = 0;
+  serving_head.reset();
+}
+
 repair_plan::action repair_plan::step(const node_state& s) {
-  // After a restart only reachability and lag tell whether it worked.
-  bool bad_now = !s.reachable || s.lag_blocks > cfg_->feedback.lag_max;
+  // After a restart only reachability and lag tell whether it worked. A
+  // joining node must have caught up all the way: lag_max is what a serving
+  // node may fall behind, not where a new one starts taking reads.
+  bool bad_now = !s.reachable || s.lag_blocks > (joining_ ? 1 : cfg_->feedback.lag_max);
   // A restarted node that works (CPU) is starting or importing: its wait
   // for an answer starts over, as it does when its head moves.
   bool working = s.busy || (s.reachable && s.head > last_head);
@@ -89,6 +100,7 @@ repair_plan::action repair_plan::step(const node_state& s) {
       if (++healthy >= cfg_->warm_samples) {
         phase_ = repair_phase::serving;
         backoff = 0;
+        joining_ = false;
         return action::admit;
       }
       return action::none;

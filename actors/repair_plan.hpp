@@ -19,6 +19,10 @@ public:
   /// what the supervisor must do now.
   action step(const node_state& s);
   repair_phase phase() const { return phase_; }
+  /// A node added at runtime: it starts out catching up, and is admitted
+  /// only once it is at most one block behind, then warm.
+  void join();
+  bool joining() const { return joining_; }
   std::uint32_t restarts() const { return restarts_; }
 
 private:
@@ -35,6 +39,7 @@ private:
   std::uint32_t healthy = 0;      // consecutive healthy samples while warming
   std::uint32_t backoff = 0;      // samples to wait for this restart
   std::uint32_t restarts_ = 0;
+  bool joining_ = false;
   std::uint64_t last_head = 0;    // to tell catching up from stuck
   std::optional<std::uint64_t> serving_head;   // highest head seen while serving, none since a restart
 };

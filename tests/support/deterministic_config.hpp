@@ -3,6 +3,7 @@
 #pragma once
 
 #include "protocol/messages.hpp"
+#include "protocol/node_ops.hpp"
 
 #include <caf/actor_system_config.hpp>
 #include <caf/atom.hpp>
@@ -12,6 +13,7 @@ namespace petrade::test {
 struct deterministic_config : caf::actor_system_config {
   deterministic_config() {
     add_message_types<caf::id_block::petrade>();
+    add_message_types<caf::id_block::petrade_nodes>();
     set("scheduler.policy", caf::atom("testing"));
   }
 };
