@@ -1,5 +1,7 @@
 #include "actors/platform.hpp"
 
+#include "actors/platform_impl.hpp"
+
 #include "actors/business_link.hpp"
 #include "actors/external_nodes.hpp"
 #include "actors/market_deployment.hpp"
@@ -11,6 +13,7 @@
 #include "protocol/jsonrpc/io_runner.hpp"
 #include "protocol/eth/key.hpp"
 #include "protocol/messages.hpp"
+#include "protocol/node_ops.hpp"
 #include "storage/database.hpp"
 
 #include <caf/all.hpp>
@@ -25,9 +28,20 @@ namespace {
 
 // The published face of the platform: status for operators, submit for
 // remote producers of tasks. It holds no state of its own.
-caf::behavior control_behavior(caf::event_based_actor* self, caf::actor supervisor,
+caf::behavior control_behavior(caf::event_based_actor* self, platform* plat, caf::actor supervisor,
                                caf::actor dispatcher, caf::actor tx, caf::actor business) {
   return {
+    // Node operations block (a devnet node starts, a node drains): they run
+    // on a thread of their own, not on the scheduler's two.
+    [=](join_atom, std::string& spec) {
+      return off_scheduler(self, [plat, spec] { return plat->add_node(spec); });
+    },
+    [=](leave_atom, std::string& node) {
+      return off_scheduler(self, [plat, node] { return plat->remove_node(node); });
+    },
+    [=](cordon_atom, std::string& node, bool on) {
+      return off_scheduler(self, [plat, node, on] { return plat->cordon_node(node, on); });
+    },
     [=](call_atom, business_call& c) -> caf::result<caf::message> {
       if (!business) {
         business_reply r;
@@ -87,27 +101,6 @@ caf::behavior control_behavior(caf::event_based_actor* self, caf::actor supervis
 
 } // namespace
 
-struct platform::impl {
-  platform_config cfg;
-  platform_log log;
-  system_config sys_cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  std::shared_ptr<jsonrpc::io_runner> io;
-  std::unique_ptr<devnet::cluster> net;
-  caf::actor dispatcher, supervisor, control, tx, business;
-  std::unique_ptr<storage::database> db;
-  std::string market_json;
-  std::vector<caf::actor> node_actors;
-  std::vector<node_actor_config> node_configs;
-  unsigned short bound_port = 0;
-  bool started = false;
-
-  void emit(const std::string& level, const std::string& component, const std::string& text) {
-    if (log)
-      log(level, component, text);
-  }
-};
-
 platform::platform(platform_config cfg, platform_log log) : impl_(std::make_unique<impl>()) {
   impl_->cfg = std::move(cfg);
   impl_->log = std::move(log);
@@ -120,7 +113,10 @@ platform::~platform() {
 void platform::start() {
   auto& m = *impl_;
   m.io = std::make_shared<jsonrpc::io_runner>(m.cfg.io_threads);
-  std::vector<external_node> nodes = m.cfg.external;
+  m.load_layout();
+  std::vector<std::pair<external_node, int>> nodes;   // with the devnet index
+  for (auto& e : m.cfg.external)
+    nodes.emplace_back(e, -1);
   if (m.cfg.devnet) {
     m.net = std::make_unique<devnet::cluster>(
       *m.cfg.devnet, [this](const std::string& level, const std::string& text) {
@@ -128,81 +124,42 @@ void platform::start() {
       });
     m.net->start();
     nodes.clear();
-    for (auto& n : m.net->nodes()) {
-      external_node e;
-      e.name = "node" + std::to_string(n.index);
-      e.url = n.url;
-      e.submit_url = n.submit_url;
-      if (!n.cgroup.empty()) {
-        e.probe.kind = probe_kind::cgroup;
-        e.probe.cgroup_dir = n.cgroup;
-        if (m.cfg.devnet->cpu_quota > 0)
-          e.probe.cpu_cores = m.cfg.devnet->cpu_quota;
-      } else {
-        e.probe.kind = probe_kind::proc;
-        auto* net = m.net.get();
-        auto index = n.index;
-        // A restarted node has a new pid: ask the launcher each time.
-        e.probe.pid_source = [net, index] { return static_cast<int>(net->nodes()[index].pid); };
-      }
-      nodes.push_back(std::move(e));
-    }
+    for (auto& n : m.net->nodes())
+      nodes.emplace_back(m.devnet_node(n), n.index);
   }
   if (nodes.empty())
     throw std::runtime_error("no nodes: configure the devnet or external endpoints");
-  if (!m.net)   // writes are signed for the chain the nodes are on
-    m.cfg.dispatcher.chain_id = agreed_chain_id(*m.io, nodes, [this](const std::string& why) {
+  if (!m.net) {   // writes are signed for the chain the nodes are on
+    std::vector<external_node> endpoints;
+    for (auto& [e, index] : nodes)
+      endpoints.push_back(e);
+    m.cfg.dispatcher.chain_id = agreed_chain_id(*m.io, endpoints, [this](const std::string& why) {
       impl_->emit("warn", "platform", why);
     });
+  }
 
   m.sys = std::make_unique<caf::actor_system>(m.sys_cfg);
   m.dispatcher = spawn_dispatcher(*m.sys, m.cfg.dispatcher);
-  for (std::uint32_t i = 0; i < nodes.size(); ++i) {
-    node_actor_config c;
-    c.index = i;
-    c.name = nodes[i].name;
-    c.url = nodes[i].url;
-    c.submit_url = nodes[i].submit_url;
-    c.inflight_cap = m.cfg.inflight_cap;
-    c.probe = nodes[i].probe;
-    c.probe_interval = m.cfg.supervisor.probe_interval;
-    c.probe_timeout = m.cfg.supervisor.probe_timeout;
-    c.lag_cap = std::max<std::uint64_t>(m.cfg.supervisor.feedback.lag_max * 2, 1);
-    c.io = m.io;
-    if (m.net) {
-      auto* net = m.net.get();
-      int index = static_cast<int>(i);
-      c.restart = [this, net, index] {
-        impl_->emit("warn", "supervisor", "restarting node " + std::to_string(index));
-        net->restart_node(index);
-      };
-    } else if (!nodes[i].restart_command.empty()) {
-      c.restart = [this, argv = nodes[i].restart_command, name = nodes[i].name] {
-        impl_->emit("warn", "supervisor", "restarting node " + name + " with " + argv[0]);
-        try {
-          devnet::run_capture(argv);
-        } catch (const std::exception& e) {
-          impl_->emit("error", "supervisor", "restarting node " + name + " failed: " + e.what());
-        }
-      };
-    }
-    m.node_configs.push_back(c);
-  }
+  for (std::uint32_t i = 0; i < nodes.size(); ++i)
+    m.nodes[i] = platform_node{m.node_config(i, nodes[i].first, nodes[i].second), nullptr,
+                               nodes[i].second, nodes[i].first};
   auto sup_cfg = m.cfg.supervisor;
   sup_cfg.respawn = [this](std::uint32_t node) -> caf::actor {
     auto& m = *impl_;
-    if (node >= m.node_configs.size() || !m.started)
+    std::lock_guard<std::mutex> lock(m.nodes_mutex);
+    auto it = m.nodes.find(node);
+    if (it == m.nodes.end() || !m.started)
       return nullptr;
     m.emit("warn", "supervisor", "node actor " + std::to_string(node) + " died; respawning");
-    auto fresh = spawn_node_actor(*m.sys, m.node_configs[node]);
-    m.node_actors[node] = fresh;
-    return fresh;
+    it->second.actor = spawn_node_actor(*m.sys, it->second.cfg);
+    return it->second.actor;
   };
   m.supervisor = spawn_supervisor(*m.sys, sup_cfg, m.dispatcher);
-  for (std::uint32_t i = 0; i < m.node_configs.size(); ++i) {
-    auto a = spawn_node_actor(*m.sys, m.node_configs[i]);
-    m.node_actors.push_back(a);
-    caf::anon_send(m.supervisor, attach_atom_v, i, a);
+  for (auto& [id, n] : m.nodes) {
+    n.actor = spawn_node_actor(*m.sys, n.cfg);
+    caf::anon_send(m.supervisor, attach_atom_v, id, n.actor);
+    if (m.cordoned.count(n.cfg.name))
+      caf::anon_send(m.supervisor, cordon_atom_v, id, true);
   }
   if (!m.cfg.db_path.empty()) {
     tx_manager_config t;
@@ -221,7 +178,7 @@ void platform::start() {
   }
   if (m.cfg.business)
     start_business();
-  m.control = m.sys->spawn(control_behavior, m.supervisor, m.dispatcher, m.tx, m.business);
+  m.control = m.sys->spawn(control_behavior, this, m.supervisor, m.dispatcher, m.tx, m.business);
   if (m.cfg.control_port) {
     // reuse: a platform restarted after a crash must get its port back while
     // the dead one's connections linger in TIME_WAIT.
@@ -248,12 +205,16 @@ void platform::stop() {
     for (auto* a : {&m.control, &m.business, &m.tx, &m.supervisor, &m.dispatcher})
       if (*a)
         self->send_exit(*a, caf::exit_reason::user_shutdown);
-    for (auto& a : m.node_actors)
-      self->send_exit(a, caf::exit_reason::user_shutdown);
+    std::lock_guard<std::mutex> lock(m.nodes_mutex);
+    for (auto& [id, n] : m.nodes)
+      if (n.actor)
+        self->send_exit(n.actor, caf::exit_reason::user_shutdown);
   }
-  m.node_actors.clear();
   m.control = m.business = m.tx = m.supervisor = m.dispatcher = nullptr;
-  m.node_configs.clear();
+  {
+    std::lock_guard<std::mutex> lock(m.nodes_mutex);
+    m.nodes.clear();
+  }
   m.sys.reset();   // waits for the actors
   m.db.reset();
   m.io.reset();
@@ -310,8 +271,8 @@ void platform::start_business() {
   }
   auto settings = *m.cfg.business;
   settings.node_names.clear();   // the nodes actually started (--nodes may differ)
-  for (auto& c : m.node_configs)
-    settings.node_names.push_back(c.name);
+  for (auto& [id, n] : m.nodes)
+    settings.node_names.push_back(n.cfg.name);
   m.business = spawn_business_host(
     *m.sys, *m.db, std::move(settings),
     [this](const std::string& level, const std::string& component, const std::string& text) {
@@ -343,6 +304,10 @@ const caf::actor& platform::supervisor() const {
   return impl_->supervisor;
 }
 
+const caf::actor& platform::control() const {
+  return impl_->control;
+}
+
 const caf::actor& platform::tx_manager() const {
   return impl_->tx;
 }
@@ -353,8 +318,9 @@ unsigned short platform::control_port() const {
 
 std::vector<std::string> platform::node_urls() const {
   std::vector<std::string> out;
-  for (auto& c : impl_->node_configs)
-    out.push_back(c.url);
+  std::lock_guard<std::mutex> lock(impl_->nodes_mutex);
+  for (auto& [id, n] : impl_->nodes)
+    out.push_back(n.cfg.url);
   return out;
 }
 
@@ -373,7 +339,7 @@ std::string platform::status_json() {
   return out;
 }
 
-std::string fetch_status(unsigned short port, std::chrono::milliseconds timeout) {
+std::string ask_platform(unsigned short port, const caf::message& request, std::chrono::milliseconds timeout) {
   system_config cfg;
   cfg.set("scheduler.max-threads", 1);
   caf::actor_system sys{cfg};
@@ -384,13 +350,17 @@ std::string fetch_status(unsigned short port, std::chrono::milliseconds timeout)
   caf::scoped_actor self{sys};
   std::string out;
   std::string failure;
-  self->request(*control, timeout, status_atom_v)
+  self->request(*control, timeout, request)
     .receive([&](const std::string& s) { out = s; },
              [&](caf::error& e) { failure = sys.render(e); });
   if (!failure.empty())
     throw std::runtime_error("the platform on port " + std::to_string(port)
                              + " did not answer: " + failure);
   return out;
+}
+
+std::string fetch_status(unsigned short port, std::chrono::milliseconds timeout) {
+  return ask_platform(port, caf::make_message(status_atom_v), timeout);
 }
 
 } // namespace petrade

@@ -55,6 +55,9 @@ struct platform_config {
   std::string platform_key;          // hex secret of the platform role
   std::string worker_host = "127.0.0.1";
   unsigned short worker_port = 0;    // 0 = business actors in this process
+  /// Where nodes added, removed and cordoned at runtime are kept, so that a
+  /// restart serves with the same nodes; empty = not kept.
+  std::string cluster_file;
 };
 
 /// Receives one line per platform event (level, component, text).
@@ -76,6 +79,8 @@ public:
   const caf::actor& supervisor() const;
   /// The transaction manager, or null without a database path.
   const caf::actor& tx_manager() const;
+  /// The control actor: status, submissions and node operations.
+  const caf::actor& control() const;
   /// Answers (call_atom, business_call): the business host in this process
   /// or the link to the worker's; null without a business layer.
   const caf::actor& business() const;
@@ -88,18 +93,34 @@ public:
   std::vector<std::string> node_urls() const;
   /// Supervisor and dispatcher status as one JSON document.
   std::string status_json();
+  /// Node operations at runtime (issue 10). Each blocks until done and
+  /// answers JSON: the node on success, else {"error", "status"} with an
+  /// HTTP status (400 bad spec, 404 no such node, 409 not allowed now).
+  /// `spec` is {"devnet": true} (a new follower of the embedded devnet) or
+  /// {"url", "name"?, "submit_url"?} (an external endpoint); a node is named
+  /// by its id or its name. A new node takes work once it has caught up; a
+  /// removed one first finishes or hands over its tasks in flight.
+  std::string add_node(const std::string& spec);
+  std::string remove_node(const std::string& node);
+  std::string cordon_node(const std::string& node, bool on);
+
   /// The embedded devnet, or null for external nodes.
   devnet::cluster* embedded_devnet();
+
+  struct impl;   // actors/platform_impl.hpp; public only for its own .cpp files
 
 private:
   void start_business();
   void set_aside_if_stale();
-  struct impl;
   std::unique_ptr<impl> impl_;
 };
 
 /// Asks a running platform's control actor on 127.0.0.1:port for its status
 /// (JSON). Throws std::runtime_error when nothing answers there.
 std::string fetch_status(unsigned short port, std::chrono::milliseconds timeout);
+
+/// Sends `request` to that control actor and returns its string answer;
+/// throws std::runtime_error when nothing answers.
+std::string ask_platform(unsigned short port, const caf::message& request, std::chrono::milliseconds timeout);
 
 } // namespace petrade

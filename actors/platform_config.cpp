@@ -186,6 +186,8 @@ platform_config load_platform_config(const std::string& path, worker_settings* w
   if (auto c = top.section("control")) {
     if (auto v = c->integer("port", 0, 65535))
       cfg.control_port = static_cast<unsigned short>(*v);
+    if (auto v = c->text("cluster_file"))
+      cfg.cluster_file = *v;
     c->finish();
   }
   for (auto& other : other_sections)   // read by their own layers

@@ -14,6 +14,7 @@ int account_command(const args& a);   // account new|list|import
 int devnet_command(const args& a);    // devnet --nodes N --base-port P
 int up_command(const args& a);        // the platform on the devnet or external nodes
 int status_command(const args& a);    // a running platform's cluster state
+int node_command(const args& a);      // add, remove, cordon nodes of a running platform
 int worker_command(const args& a);   // the business actors in their own process
 int bench_command(const args& a);    // the thesis experiment and its baselines
 int soak_command(const args& a);     // the chaos soak: faults under load, nothing lost

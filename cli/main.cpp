@@ -19,6 +19,8 @@ const subcommand subcommands[] = {
    petrade::cli::up_command},
   {"status", "show a running platform's nodes, zones, LBH and mailboxes",
    petrade::cli::status_command},
+  {"node", "add, remove, cordon or uncordon a node of a running platform",
+   petrade::cli::node_command},
   {"devnet", "start N local anvil nodes (sealer + followers) and keep them in sync",
    petrade::cli::devnet_command},
   {"account", "manage keystore accounts: new, list, import",

@@ -26,6 +26,15 @@ std::string fixed(double v, int digits = 2) {
   return buf;
 }
 
+// The repair phase, and what an operator asked of the node (petrade node).
+std::string repair_of(const nlohmann::json& n) {
+  auto out = n.value("repair", std::string("?"));
+  for (const char* flag : {"joining", "cordoned", "leaving"})
+    if (n.value(flag, false))
+      out += std::string(", ") + flag;
+  return out;
+}
+
 void print_table(const nlohmann::json& j) {
   auto& c = j.at("cluster");
   std::cout << "LBH " << fixed(c.value("lbh", 0.0)) << "   r̄ " << fixed(c.value("r_bar", 0.0))
@@ -42,8 +51,7 @@ void print_table(const nlohmann::json& j) {
                 fixed(s.value("cpu", 0.0)).c_str(), fixed(s.value("mem", 0.0)).c_str(),
                 fixed(s.value("lag", 0.0)).c_str(), fixed(s.value("latency", 0.0)).c_str(),
                 fixed(s.value("errors", 0.0)).c_str(), fixed(s.value("inflight", 0.0)).c_str(),
-                static_cast<unsigned long long>(n.value("head", 0ULL)),
-                n.value("repair", std::string("?")).c_str());
+                static_cast<unsigned long long>(n.value("head", 0ULL)), repair_of(n).c_str());
   }
   auto& d = j.at("dispatcher");
   std::cout << "\ndispatcher: strategy " << d.value("strategy", std::string("?"))

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 
+#include <filesystem>
 #include <iostream>
 
 namespace petrade::cli {
@@ -23,7 +24,7 @@ namespace {
 constexpr const char* help = R"(usage: petrade up [--config FILE] [--nodes N] [--base-port P] [--cpu-quota CORES]
                   [--external URL[,SUBMIT_URL]]... [--strategy NAME]
                   [--control-port PORT] [--probe-interval-ms MS] [--log-format text|json]
-                  [--journal DIR] [--http-port PORT] [--data-dir DIR]
+                  [--journal DIR] [--http-port PORT] [--data-dir DIR] [--cluster-file FILE]
 
 Starts the platform: the embedded anvil devnet or the external JSON-RPC
 endpoints given with --external (or the config file's "nodes"), one
@@ -37,6 +38,10 @@ The config file (keys: docs/operations.md; example: config/petrade.json) sets th
 the state-feedback weights and limits, the dispatcher and the supervisor;
 flags override it. With a "gateway" section (or --http-port) the HTTP
 gateway serves the web app, the REST API, /rpc and /metrics.
+`petrade node` adds, removes and cordons nodes while it runs; those changes
+are kept in the cluster file (default: DATA_DIR/cluster.json for the
+devnet, beside the journal for external nodes) and win over the flags and
+the config at the next start. Delete the file to start from those again.
 )";
 
 void log_line(const std::string& level, const std::string& component, const std::string& text) {
@@ -109,6 +114,8 @@ int up_command(const args& a) {
       web->server.port = static_cast<unsigned short>(p.integer(0, 65535));
     } else if (p.is("--control-port")) {
       cfg.control_port = static_cast<unsigned short>(p.integer(1024, 65535));
+    } else if (p.is("--cluster-file")) {
+      cfg.cluster_file = p.value();
     } else if (p.is("--log-format")) {
       try {
         log::set_format(log::parse_format(p.value()));
@@ -128,6 +135,11 @@ int up_command(const args& a) {
   else if (!cfg.devnet)
     cfg.devnet = devnet::devnet_config{};
   settle(cfg, origin);
+  // Nodes changed at runtime (`petrade node`) are kept beside the data.
+  if (cfg.cluster_file.empty() && cfg.devnet)
+    cfg.cluster_file = cfg.devnet->data_dir + "/cluster.json";
+  else if (cfg.cluster_file.empty() && !cfg.db_path.empty())
+    cfg.cluster_file = (std::filesystem::path(cfg.db_path).parent_path() / "cluster.json").string();
 
   block_stop_signals();
 
@@ -140,7 +152,7 @@ int up_command(const args& a) {
     std::cout << "  node" << i << "  " << urls[i] << "\n";
   std::unique_ptr<gateway::gateway> http;
   if (web) {
-    gateway::actor_handles actors{plat.business(), plat.tx_manager(), plat.dispatcher(), plat.supervisor()};
+    gateway::actor_handles actors{plat.business(), plat.tx_manager(), plat.dispatcher(), plat.supervisor(), plat.control()};
     http = std::make_unique<gateway::gateway>(
       plat.system(), actors, *web,
       [](const std::string& level, const std::string& text, const std::string& id) {
