@@ -1,6 +1,7 @@
 #include "gateway/actor_bridge.hpp"
 
 #include "protocol/messages.hpp"
+#include "protocol/node_ops.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
@@ -82,6 +83,21 @@ void actor_bridge::submit(task t, std::chrono::milliseconds timeout,
   };
   ask<task_result>(sys_, handles_.dispatcher, timeout, std::move(done), fail, submit_atom_v,
                    std::move(t));
+}
+
+void actor_bridge::node_operation(node_op op, const std::string& arg, std::chrono::milliseconds timeout,
+                                  std::function<void(std::string)> done, failure fail) {
+  auto& c = handles_.control;
+  switch (op) {
+    case node_op::add:
+      return ask<std::string>(sys_, c, timeout, std::move(done), std::move(fail), join_atom_v, arg);
+    case node_op::remove:
+      return ask<std::string>(sys_, c, timeout, std::move(done), std::move(fail), leave_atom_v, arg);
+    case node_op::cordon:
+    case node_op::uncordon:
+      return ask<std::string>(sys_, c, timeout, std::move(done), std::move(fail), cordon_atom_v, arg,
+                              op == node_op::cordon);
+  }
 }
 
 } // namespace petrade::gateway

@@ -22,7 +22,11 @@ struct actor_handles {
   caf::actor tx_manager;   // (status_atom[, id]), (wait_atom, id)
   caf::actor dispatcher;   // (submit_atom, task), (status_atom)
   caf::actor supervisor;   // (status_atom)
+  caf::actor control;      // node operations (protocol/node_ops.hpp); may be null
 };
+
+/// A node operation for the platform's control actor.
+enum class node_op { add, remove, cordon, uncordon };
 
 class actor_bridge {
 public:
@@ -45,6 +49,10 @@ public:
   void indexed(std::uint64_t block, std::chrono::milliseconds timeout,
                std::function<void()> done, failure fail);
   void submit(task t, std::chrono::milliseconds timeout, std::function<void(task_result)> done);
+  /// Adds (`arg` = the JSON spec), removes, cordons or uncordons (`arg` =
+  /// the node) a node; the platform's JSON answer.
+  void node_operation(node_op op, const std::string& arg, std::chrono::milliseconds timeout,
+                      std::function<void(std::string)> done, failure fail);
 
   const actor_handles& handles() const { return handles_; }
   caf::actor_system& system() { return sys_; }

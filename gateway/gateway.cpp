@@ -2,6 +2,7 @@
 
 #include "gateway/api_routes.hpp"
 #include "gateway/cluster_routes.hpp"
+#include "gateway/node_routes.hpp"
 #include "gateway/gateway_context.hpp"
 #include "gateway/rpc_proxy.hpp"
 #include "gateway/static_files.hpp"
@@ -88,6 +89,7 @@ gateway::gateway(caf::actor_system& sys, actor_handles actors, gateway_config cf
   add_api_routes(d.routes, d.ctx);
   add_rpc_route(d.routes, d.ctx);
   d.feed = add_cluster_routes(d.routes, d.ctx, cfg.cluster_interval, cfg.metrics_token);
+  add_node_routes(d.routes, d.ctx);
   d.routes.fallback(static_files(cfg.web_root));
   auto* routes = &d.routes;
   auto ctx = d.ctx;

@@ -257,7 +257,9 @@ TEST_F(AuthorizationMatrix, EveryRouteForEveryCaller) {
       if (row.stream)
         reply.status = stream_status(served->port(), row.target, token);
       else
-        reply = row.method == "GET" ? api.get(row.target, token) : api.post_text(row.target, row.body, token);
+        reply = row.method == "GET"      ? api.get(row.target, token)
+                : row.method == "DELETE" ? api.request_delete(row.target, token)
+                                         : api.post_text(row.target, row.body, token);
       status[who] = reply.status;
       auto e = expectation(row, who);
       ++cells;

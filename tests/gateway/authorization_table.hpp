@@ -152,6 +152,12 @@ inline std::vector<matrix_row> authorization_table(const matrix_ids& id) {
                                                                              deny,  deny,  deny,  allow},
     {"GET",  "/api/cluster", "/api/cluster", "",                             deny,  deny,  deny,  ok},
     {"GET",  "/api/cluster/stream", "/api/cluster/stream", "",               deny,  deny,  deny,  ok, {}, false, true},
+    {"POST", "/api/cluster/nodes", "/api/cluster/nodes", probe,               deny,  deny,  deny,  allow},
+    {"DELETE", "/api/cluster/nodes/{node}", "/api/cluster/nodes/nodeX", "",   deny,  deny,  deny,  allow},
+    {"POST", "/api/cluster/nodes/{node}/cordon", "/api/cluster/nodes/nodeX/cordon", "",
+                                                                             deny,  deny,  deny,  allow},
+    {"POST", "/api/cluster/nodes/{node}/uncordon", "/api/cluster/nodes/nodeX/uncordon", "",
+                                                                             deny,  deny,  deny,  allow},
     {"POST", "/rpc", "/rpc", rpc,
              ok,      // finding: the JSON-RPC proxy needs no session (docs/gateway.md "Not yet")
              ok, ok, ok,

@@ -67,7 +67,7 @@ struct served_platform {
     g.cluster_interval = 200ms;
     http = std::make_unique<gateway::gateway>(
       plat->system(),
-      gateway::actor_handles{plat->business(), plat->tx_manager(), plat->dispatcher(), plat->supervisor()},
+      gateway::actor_handles{plat->business(), plat->tx_manager(), plat->dispatcher(), plat->supervisor(), plat->control()},
       g);
   }
 
