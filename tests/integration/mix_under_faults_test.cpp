@@ -11,6 +11,7 @@
 #include "protocol/jsonrpc/io_runner.hpp"
 #include "protocol/messages.hpp"
 #include "protocol/write_request.hpp"
+#include "tests/support/task_load.hpp"
 #include "tests/support/tools.hpp"
 
 #include <caf/all.hpp>
@@ -30,49 +31,6 @@ namespace {
 using namespace petrade;
 using namespace std::chrono_literals;
 using json = nlohmann::json;
-
-struct outcome {
-  std::vector<task_result> reads;
-  std::vector<write_status> writes;
-};
-
-// Fires every read (at the dispatcher) and every write (at the transaction
-// manager, which signs, journals, acknowledges and follows it) at once, and
-// collects the answers.
-caf::behavior load_driver(caf::event_based_actor* self, caf::actor dispatcher, caf::actor txm,
-                          std::vector<task> reads, std::vector<write_request> writes,
-                          std::promise<outcome>* done) {
-  auto out = std::make_shared<outcome>();
-  auto left = std::make_shared<std::size_t>(reads.size() + writes.size());
-  auto one_done = [=] {
-    if (--*left == 0) {
-      done->set_value(*out);
-      self->quit();
-    }
-  };
-  for (auto& t : reads)
-    self->request(dispatcher, std::chrono::seconds(60), submit_atom_v, t)
-      .then([=](task_result r) { out->reads.push_back(std::move(r)); one_done(); },
-            [=](caf::error& e) {
-              task_result r;
-              r.id = t.id;
-              r.error = task_error::unreachable;
-              r.message = to_string(e);
-              out->reads.push_back(r);
-              one_done();
-            });
-  for (auto& w : writes)
-    self->request(txm, std::chrono::seconds(60), submit_atom_v, w)
-      .then([=](write_status s) { out->writes.push_back(std::move(s)); one_done(); },
-            [=](caf::error& e) {
-              write_status s;
-              s.state = "error";
-              s.error = to_string(e);
-              out->writes.push_back(s);
-              one_done();
-            });
-  return {[](tick_atom) {}};
-}
 
 class MixUnderFaults : public ::testing::Test {
 protected:
@@ -220,9 +178,9 @@ TEST_F(MixUnderFaults, EveryWriteMinedOnceEveryReadAnsweredStoppedNodeRepaired) 
   for (auto& k : keys)
     before[k.address().hex()] = tx_count(k.address().hex());
 
-  std::promise<outcome> done;
+  std::promise<test::load_outcome> done;
   auto finished = done.get_future();
-  plat->system().spawn(load_driver, plat->dispatcher(), plat->tx_manager(), reads, writes, &done);
+  plat->system().spawn(test::load_driver, plat->dispatcher(), plat->tx_manager(), reads, writes, &done);
 
   // Faults while the load runs: node 1 frozen for 5 s, node 2 killed.
   auto nodes = plat->embedded_devnet()->nodes();
