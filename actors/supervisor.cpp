@@ -156,7 +156,11 @@ caf::behavior supervisor_behavior(supervisor_actor* self, supervisor_config cfg,
   self->send(self, tick_atom_v);
   return {
     [self](report_atom, node_state& s) {
-      auto& n = self->state.nodes[s.node];
+      // A removed node's last report may still be on its way.
+      auto it = self->state.nodes.find(s.node);
+      if (it == self->state.nodes.end())
+        return;
+      auto& n = it->second;
       if (!n.repair)
         n.repair = std::make_unique<repair_plan>(self->state.cfg);
       n.last = std::move(s);
