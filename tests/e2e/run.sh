@@ -24,6 +24,9 @@ echo "e2e: building the web app"
 (cd web && { [ -d node_modules ] || npm install --no-audit --no-fund; } && npm run build --silent) || exit 2
 
 mkdir -p run/e2e
+# The scenario starts from e2e.json's nodes, not from node changes an
+# earlier run left in the cluster file (it cordons and uncordons a node).
+rm -f run/e2e/devnet/cluster.json
 echo "e2e: starting the platform (log: $log)"
 "$petrade" up --config tests/e2e/e2e.json >"$log" 2>&1 &
 pid=$!

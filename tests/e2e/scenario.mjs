@@ -350,6 +350,18 @@ async function main() {
       // A few samples on the charts, then the picture.
       await admin.waitForFunction(() => (document.querySelector('[data-testid=lbh-chart] polyline')?.getAttribute('points') || '').split(' ').length >= 4, null, { timeout: 15_000 });
       await shot(admin, 'dashboard');
+      // Node operations from the table: the last node cordoned (watched, no
+      // new tasks), then back in rotation.
+      const lastRow = byTest(admin, 'node-row').last();
+      const lastName = await lastRow.getAttribute('data-name');
+      const row = admin.locator(`[data-testid=node-row][data-name="${lastName}"]`);
+      await row.locator('[data-testid=node-cordon]').click();
+      await byTest(admin, 'node-op-status').and(admin.locator('[data-state=ok]')).waitFor({ timeout: 15_000 });
+      await row.locator('[data-testid=node-repair]').filter({ hasText: 'cordoned' }).waitFor({ timeout: 15_000 });
+      await shot(admin, 'dashboard-cordoned');
+      await row.locator('[data-testid=node-uncordon]').click();
+      await row.locator('[data-testid=node-cordon]').waitFor({ timeout: 15_000 });
+      check(!(await row.locator('[data-testid=node-repair]').textContent()).includes('cordoned'), `${lastName} is still cordoned`);
       // The evaluation rounds (seed 001): the list loads, with the admin's form to open one.
       await byTest(admin, 'nav-evaluations').click();
       await admin.waitForURL(/#\/evaluations$/);

@@ -2,7 +2,7 @@
 // (SSE read with fetch, since EventSource cannot send the bearer token),
 // polling /api/cluster every second while the stream is down.
 import { h, pageHeader } from '../dom.js';
-import { get, session, describe, ApiError } from '../api.js';
+import { api, get, session, describe, ApiError } from '../api.js';
 import { statePlane, lineChart, mailboxBars, ZONE_COLORS } from '../charts.js';
 
 const SPAN_MS = 120_000;
@@ -54,9 +54,26 @@ function stat(label, value, testid, extra) {
   return h('div', { class: 'stat', 'data-testid': testid }, h('span', { class: 'label' }, label), h('span', { class: 'value' }, value), extra);
 }
 
-function nodeTable(c) {
+// What an operator asked of a node (petrade node, the buttons below), after its repair phase.
+const flags = (n) => ['joining', 'cordoned', 'leaving'].filter((f) => n[f]);
+
+function nodeActions(n, act) {
+  const path = `/api/cluster/nodes/${encodeURIComponent(n.name)}`;
+  const cordon = n.cordoned
+    ? h('button', { type: 'button', class: 'small', 'data-testid': 'node-uncordon', onclick: () => act(`Uncordon ${n.name}`, 'POST', `${path}/uncordon`) }, 'Uncordon')
+    : h('button', { type: 'button', class: 'small', 'data-testid': 'node-cordon', onclick: () => act(`Cordon ${n.name}`, 'POST', `${path}/cordon`) }, 'Cordon');
+  const remove = h('button', {
+    type: 'button', class: 'small danger', 'data-testid': 'node-remove',
+    onclick: () => {
+      if (window.confirm(`Remove ${n.name}? Its tasks in flight finish or move to other nodes first.`)) act(`Remove ${n.name}`, 'DELETE', path);
+    },
+  }, 'Remove');
+  return h('span', { class: 'node-actions' }, cordon, remove);
+}
+
+function nodeTable(c, act) {
   const inflight = c.dispatcher?.inflight || {};
-  const cols = ['Node', 'Zone', 'Reachable', 'Head', 'Load r', 'CPU', 'Mem', 'Latency', 'In flight', 'Repair'];
+  const cols = ['Node', 'Zone', 'Reachable', 'Head', 'Load r', 'CPU', 'Mem', 'Latency', 'In flight', 'Repair', 'Actions'];
   const rows = (c.nodes || []).map((n) => h('tr', { 'data-testid': 'node-row', 'data-name': n.name },
     h('th', { scope: 'row', 'data-label': cols[0] }, n.name),
     h('td', { 'data-label': cols[1] }, h('span', null, h('span', { class: 'zone-dot', style: `background:${ZONE_COLORS[n.zone] || '#777'}` }), ` ${n.zone}`)),
@@ -67,7 +84,8 @@ function nodeTable(c) {
     h('td', { 'data-label': cols[6], class: 'num' }, fmt(n.state?.mem)),
     h('td', { 'data-label': cols[7], class: 'num' }, n.raw?.latency_ms != null ? `${fmt(n.raw.latency_ms, 1)} ms` : '–'),
     h('td', { 'data-label': cols[8], class: 'num' }, inflight[n.node] ?? n.raw?.inflight ?? '–'),
-    h('td', { 'data-label': cols[9] }, n.repair, n.restarts ? ` (${n.restarts} restarts)` : '')));
+    h('td', { 'data-label': cols[9], 'data-testid': 'node-repair' }, [n.repair, ...flags(n)].join(', '), n.restarts ? ` (${n.restarts} restarts)` : ''),
+    h('td', { 'data-label': cols[10] }, nodeActions(n, act))));
   return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Nodes' },
     h('table', { class: 'stack', 'data-testid': 'node-table' }, h('thead', null, h('tr', null, cols.map((t) => h('th', { scope: 'col' }, t)))), h('tbody', null, rows)));
 }
@@ -85,6 +103,36 @@ export default function dashboard({ main, onLeave }) {
   const boxes = h('div');
   const table = h('div');
   const updated = h('p', { class: 'muted', 'data-testid': 'updated' }, 'waiting for the first sample…');
+  // Node operations: one at a time; the answer (or refusal) stays on screen.
+  const opStatus = h('p', { class: 'status', role: 'status', 'data-testid': 'node-op-status', hidden: true });
+  let busy = false;
+  const act = async (label, method, path, body) => {
+    if (busy) return;
+    busy = true;
+    opStatus.hidden = false;
+    opStatus.dataset.state = 'pending';
+    opStatus.textContent = `${label}…`;
+    try {
+      const r = await api(method, path, { body });
+      opStatus.dataset.state = 'ok';
+      opStatus.textContent = `${label}: done${r?.name ? ` (${r.name})` : ''}`;
+    } catch (err) {
+      opStatus.dataset.state = 'error';
+      opStatus.textContent = `${label}: ${describe(err)}`;
+    } finally {
+      busy = false;
+    }
+  };
+  const urlInput = h('input', { id: 'node-url', type: 'url', placeholder: 'http://10.0.0.7:8545', 'aria-label': 'JSON-RPC endpoint of the node to add' });
+  const addForm = h('form', {
+    class: 'inline-form', 'data-testid': 'node-add-form',
+    onsubmit: (e) => {
+      e.preventDefault();
+      const url = urlInput.value.trim();
+      act(url ? `Add ${url}` : 'Add a devnet follower', 'POST', '/api/cluster/nodes', url ? { url } : { devnet: true });
+    },
+  }, urlInput, ' ', h('button', { type: 'submit', 'data-testid': 'node-add' }, 'Add node'),
+  h('span', { class: 'muted' }, ' an empty URL adds a follower of the embedded devnet'));
   const legend = h('ul', { class: 'legend', 'aria-label': 'Zones' },
     [['I', 'safe: writes (r ≤ r̄)'], ['II', 'reads (r̄ < r < r_max)'], ['III', 'recycle: overloaded, lagging or down']].map(([z, t]) =>
       h('li', null, h('span', { class: 'zone-dot', style: `background:${ZONE_COLORS[z]}` }), ` Zone ${z}: ${t}`)));
@@ -110,7 +158,7 @@ export default function dashboard({ main, onLeave }) {
     lbhChart.replaceChildren(lineChart(history.map((p) => ({ t: p.t, v: p.lbh })), { label: 'LBH', spanMs: SPAN_MS, max: 'auto', testid: 'lbh-chart' }));
     marginChart.replaceChildren(lineChart(history.map((p) => ({ t: p.t, v: p.margin })), { label: 'Health margin', spanMs: SPAN_MS, max: 0, color: '#6a1b9a', testid: 'margin-chart' }));
     boxes.replaceChildren(mailboxBars(d.mailboxes));
-    table.replaceChildren(nodeTable(c));
+    table.replaceChildren(nodeTable(c, act));
     updated.textContent = `updated ${new Date(t).toLocaleTimeString()} · version ${c.version ?? '–'}`;
   };
 
@@ -178,5 +226,7 @@ export default function dashboard({ main, onLeave }) {
         h('h3', { class: 'chart-title' }, 'Health margin H (≤ 0 pauses dispatch)'), marginChart),
       h('section', { class: 'card', 'aria-labelledby': 'mailbox-title' },
         h('h2', { class: 'section-title', id: 'mailbox-title' }, 'Mailboxes'), boxes)),
-    h('section', { class: 'card', 'aria-labelledby': 'nodes-title' }, h('h2', { class: 'section-title', id: 'nodes-title' }, 'Nodes'), table));
+    h('section', { class: 'card', 'aria-labelledby': 'nodes-title' }, h('h2', { class: 'section-title', id: 'nodes-title' }, 'Nodes'),
+      h('p', { class: 'muted' }, 'A new node takes work once it has caught up; a cordoned one is watched but gets no new task; a removed one first finishes or hands over its tasks. Changes are kept across restarts.'),
+      addForm, opStatus, table));
 }
