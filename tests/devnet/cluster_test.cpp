@@ -27,7 +27,7 @@ class DevnetTest : public ::testing::Test {
 protected:
   void SetUp() override {
     cfg.nodes = 3;
-    cfg.base_port = test::free_port_range(3);
+    cfg.base_port = test::free_port_range(4);   // the fourth for a node added later
     cfg.data_dir = test::temp_dir("devnet");
     cfg.sync_interval = 20ms;
     cfg.restart_backoff = 100ms;
@@ -338,6 +338,30 @@ TEST_F(DevnetTest, StartRefusesAPortInUse) {
               std::string::npos)
       << e.what();
   }
+}
+
+// Nodes added and removed while the devnet runs (issue 10): a new follower
+// imports the whole chain and follows it; a removed one's process is gone.
+TEST_F(DevnetTest, AFollowerAddedLaterImportsTheChainAndARemovedOneStops) {
+  send_transfers(5);
+  ASSERT_TRUE(net->wait_in_sync(30s));
+  auto added = net->add_follower();
+  EXPECT_EQ(added.index, 3);
+  EXPECT_EQ(added.url, "http://127.0.0.1:" + std::to_string(cfg.base_port + 3));
+  EXPECT_EQ(net->nodes().size(), 4u);
+  send_transfers(2);
+  ASSERT_TRUE(net->wait_in_sync(30s)) << "the new follower did not catch up";
+  auto fourth = jsonrpc::client::create(io, added.url);
+  auto head = rpc[0]->call_sync("eth_getBlockByNumber", json::array({"latest", false}));
+  EXPECT_EQ(fourth->call_sync("eth_getBlockByNumber", json::array({"latest", false})).at("hash"), head.at("hash"));
+
+  EXPECT_THROW(net->remove_node(0), std::invalid_argument) << "the sealer was removed";
+  net->remove_node(added.index);
+  EXPECT_EQ(net->nodes().size(), 3u);
+  EXPECT_TRUE(devnet::port_free(static_cast<unsigned short>(cfg.base_port + 3))) << "its process still runs";
+  EXPECT_THROW(net->remove_node(added.index), std::invalid_argument) << "removed twice";
+  send_transfers(1);
+  EXPECT_TRUE(net->wait_in_sync(30s)) << "the others stopped following after the removal";
 }
 
 } // namespace
