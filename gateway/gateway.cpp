@@ -6,6 +6,8 @@
 #include "gateway/gateway_context.hpp"
 #include "gateway/rpc_proxy.hpp"
 #include "gateway/static_files.hpp"
+#include "gateway/traffic_control.hpp"
+#include "gateway/traffic_routes.hpp"
 #include "protocol/config_section.hpp"
 
 #include <fstream>
@@ -77,6 +79,8 @@ struct gateway::impl {
   std::shared_ptr<gateway_context> ctx;
   router routes;
   std::shared_ptr<cluster_feed> feed;
+  traffic_slot traffic = std::make_shared<std::atomic<traffic_control*>>(nullptr);
+  std::unique_ptr<traffic_control> traffic_owner;   // outlives no server: declared before it
   std::unique_ptr<http_server> server;
 };
 
@@ -90,10 +94,29 @@ gateway::gateway(caf::actor_system& sys, actor_handles actors, gateway_config cf
   add_rpc_route(d.routes, d.ctx);
   d.feed = add_cluster_routes(d.routes, d.ctx, cfg.cluster_interval, cfg.metrics_token);
   add_node_routes(d.routes, d.ctx);
+  add_traffic_routes(d.routes, d.ctx, d.traffic);
   d.routes.fallback(static_files(cfg.web_root));
   auto* routes = &d.routes;
   auto ctx = d.ctx;
-  d.server = std::make_unique<http_server>(cfg.server, [routes, ctx](std::shared_ptr<exchange> ex) {
+  auto traffic = d.traffic;
+  d.server = std::make_unique<http_server>(cfg.server, [routes, ctx, traffic](std::shared_ptr<exchange> ex) {
+    // Gateway management: switched-off groups, route limits, rates.
+    if (auto* t = traffic->load()) {
+      auto matched = routes->match(std::string(ex->req.method_string()), std::string(ex->req.target()));
+      auto route = matched ? matched->method + " " + matched->pattern : std::string("web");
+      auto group = matched ? group_of(matched->pattern) : std::string("web");
+      auto inner = std::move(ex->send);
+      ex->send = [inner, t, route](response r) {
+        t->record(route, r.result_int());
+        inner(std::move(r));
+      };
+      if (auto no = t->admit(route, group, ex->client)) {
+        auto r = error_response(ex->req, static_cast<http::status>(no->status), no->code, no->message);
+        if (no->retry_after_s)
+          r.set(http::field::retry_after, std::to_string(no->retry_after_s));
+        return ex->reply(std::move(r));
+      }
+    }
     // Failed requests are logged with their request id; bodies and
     // headers are not (they carry passwords and tokens).
     if (ctx->log) {
@@ -108,6 +131,11 @@ gateway::gateway(caf::actor_system& sys, actor_handles actors, gateway_config cf
     }
     routes->handle(std::move(ex));
   });
+  std::vector<std::string> served;
+  for (auto& r : d.routes.routes())
+    served.push_back(r.method + " " + r.pattern);
+  d.traffic_owner = std::make_unique<traffic_control>(d.server->limiter(), served);
+  d.traffic->store(d.traffic_owner.get());
 }
 
 gateway::~gateway() {

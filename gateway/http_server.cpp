@@ -32,6 +32,14 @@ namespace {
 // still sending, gets to read the refusal instead of a reset.
 constexpr std::size_t drain_limit = 16 * 1024 * 1024;
 
+std::string rate_text(double rate) {
+  auto text = std::to_string(rate);
+  text.erase(text.find_last_not_of('0') + 1);   // 50.000000 -> 50.
+  if (!text.empty() && text.back() == '.')
+    text.pop_back();
+  return text;
+}
+
 class connection_base {
 public:
   virtual ~connection_base() = default;
@@ -168,7 +176,7 @@ private:
     unsigned retry_after = 0;
     if (!server_->limiter.allow(client_, retry_after)) {
       auto r = error_response(ex->req, http::status::too_many_requests, "rate_limited",
-                              "more than " + std::to_string(server_->cfg.requests_per_second)
+                              "more than " + rate_text(server_->limiter.limit_for(client_).rate)
                                 + " requests per second from " + client_);
       r.set(http::field::retry_after, std::to_string(retry_after));
       return write(std::move(r));
@@ -385,6 +393,10 @@ http_server::http_server(server_config cfg, request_handler handler)
 
 http_server::~http_server() {
   stop();
+}
+
+rate_limiter& http_server::limiter() {
+  return impl_->limiter;
 }
 
 unsigned short http_server::port() const {

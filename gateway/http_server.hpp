@@ -5,6 +5,7 @@
 #pragma once
 
 #include "gateway/http_exchange.hpp"
+#include "gateway/rate_limiter.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -41,6 +42,8 @@ public:
 
   unsigned short port() const;
   bool tls() const;
+  /// The per-client request limit, changed at runtime by gateway management.
+  rate_limiter& limiter();
   /// Graceful: no new connections, answers under way are written, then the
   /// connections close. Idempotent.
   void stop();

@@ -82,14 +82,12 @@ std::vector<route_info> router::routes() const {
   return out;
 }
 
-void router::handle(std::shared_ptr<exchange> ex) const {
-  auto path = target_path(std::string(ex->req.target()));
+const router::route* router::find(const std::string& method, const std::string& path, path_params& best_params,
+                                  bool& other_method) const {
   auto segments = split_path(path);
-  auto method = std::string(ex->req.method_string());
-  bool other_method = false;
+  other_method = false;
   // Literal segments win over captures (`/projects/mine` before `/projects/{id}`).
   const route* best = nullptr;
-  path_params best_params;
   int best_literals = -1;
   for (auto& r : routes_) {
     if (r.segments.size() != segments.size())
@@ -117,6 +115,24 @@ void router::handle(std::shared_ptr<exchange> ex) const {
       best_literals = literals;
     }
   }
+  return best;
+}
+
+std::optional<route_info> router::match(const std::string& method, const std::string& target) const {
+  path_params params;
+  bool other_method = false;
+  auto* r = find(method, target_path(target), params, other_method);
+  if (!r)
+    return std::nullopt;
+  return route_info{r->method, r->pattern};
+}
+
+void router::handle(std::shared_ptr<exchange> ex) const {
+  auto path = target_path(std::string(ex->req.target()));
+  auto method = std::string(ex->req.method_string());
+  bool other_method = false;
+  path_params best_params;
+  auto* best = find(method, path, best_params, other_method);
   if (best)
     return best->handler(std::move(ex), std::move(best_params));
   if (other_method) {

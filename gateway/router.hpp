@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,8 @@ public:
   void fallback(route_handler h) { fallback_ = std::move(h); }
   void handle(std::shared_ptr<exchange> ex) const;
   std::vector<route_info> routes() const;
+  /// The route a request goes to, if any (not the fallback).
+  std::optional<route_info> match(const std::string& method, const std::string& target) const;
 
 private:
   struct route {
@@ -36,6 +39,8 @@ private:
     std::vector<std::string> segments;
     route_handler handler;
   };
+  const route* find(const std::string& method, const std::string& path, path_params& params,
+                    bool& other_method) const;
   route_handler fallback_;
   std::vector<route> routes_;
 };

@@ -10,6 +10,7 @@
 
 namespace {
 
+using petrade::gateway::rate_limit;
 using petrade::gateway::rate_limiter;
 using namespace std::chrono_literals;
 
@@ -123,6 +124,22 @@ TEST(rate_limiter, concurrent_callers_get_exactly_the_burst) {
   for (auto& t : threads)
     t.join();
   EXPECT_EQ(allowed, 1000);
+}
+
+// Gateway management changes limits while requests come in.
+TEST(rate_limiter, a_client_limit_and_a_new_default_apply_at_once) {
+  rate_limiter l(10, 5);
+  l.set_client("slow", rate_limit{1, 2});
+  EXPECT_EQ(drain(l, "slow", t0), 2);
+  EXPECT_EQ(drain(l, "other", t0), 5);
+  l.set_client("slow", std::nullopt);   // back to the default: a full default bucket later
+  EXPECT_EQ(drain(l, "slow", t0 + 1s), 5);
+  l.set_default(rate_limit{1, 1});   // lowered: saved-up tokens above the new burst are gone
+  EXPECT_EQ(drain(l, "other", t0 + 10s), 1);
+  EXPECT_EQ(l.limit_for("other").rate, 1);
+  l.set_default(rate_limit{0, 1});   // no limit
+  EXPECT_EQ(drain(l, "other", t0 + 10s), 100000);
+  EXPECT_TRUE(l.client_limits().empty());
 }
 
 } // namespace
