@@ -362,6 +362,21 @@ async function main() {
       await row.locator('[data-testid=node-uncordon]').click();
       await row.locator('[data-testid=node-cordon]').waitFor({ timeout: 15_000 });
       check(!(await row.locator('[data-testid=node-repair]').textContent()).includes('cordoned'), `${lastName} is still cordoned`);
+      // Gateway management: the metrics group switched off answers 503, then comes back.
+      await byTest(admin, 'nav-gateway').click();
+      await admin.waitForURL(/#\/gateway$/);
+      const metricsRow = admin.locator('[data-testid=group-row][data-group=metrics]');
+      await metricsRow.waitFor({ timeout: 15_000 });
+      await byTest(admin, 'route-row').first().waitFor({ timeout: 15_000 });
+      await metricsRow.locator('[data-testid=group-toggle]').click();
+      await metricsRow.filter({ hasText: 'off (503)' }).waitFor({ timeout: 15_000 });
+      const offStatus = await admin.evaluate(async () => (await fetch('/metrics')).status);
+      check(offStatus === 503, `/metrics answered ${offStatus} while its group was off`);
+      await shot(admin, 'gateway');
+      await metricsRow.locator('[data-testid=group-toggle]').click();
+      await metricsRow.filter({ hasNotText: 'off (503)' }).waitFor({ timeout: 15_000 });
+      const onStatus = await admin.evaluate(async () => (await fetch('/metrics')).status);
+      check(onStatus === 200, `/metrics answered ${onStatus} once its group was back on`);
       // The evaluation rounds (seed 001): the list loads, with the admin's form to open one.
       await byTest(admin, 'nav-evaluations').click();
       await admin.waitForURL(/#\/evaluations$/);

@@ -17,6 +17,7 @@ import contacts from './pages/contacts.js';
 import wallet from './pages/wallet.js';
 import bill from './pages/bill.js';
 import dashboard from './pages/dashboard.js';
+import gateway from './pages/gateway.js';
 
 // [pattern, page, who may see it: 'any' | 'user' | 'admin' | 'guest']
 const routes = [
@@ -34,6 +35,7 @@ const routes = [
   ['/wallet', wallet, 'user'],
   ['/bill', bill, 'user'],
   ['/admin', dashboard, 'admin'],
+  ['/gateway', gateway, 'admin'],
 ];
 
 const links = [
@@ -44,6 +46,7 @@ const links = [
   ['/wallet', 'Wallet', 'user'],
   ['/bill', 'Bill', 'user'],
   ['/admin', 'Operations', 'admin'],
+  ['/gateway', 'Gateway', 'admin'],
 ];
 
 export function navigate(path) {
