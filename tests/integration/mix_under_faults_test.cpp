@@ -54,22 +54,13 @@ protected:
     plat->start();
     io = std::make_unique<jsonrpc::io_runner>(1);
     sealer = jsonrpc::client::create(*io, plat->node_urls()[0]);
-    caf::scoped_actor self{plat->system()};
-    for (auto& k : test::dev_keys) {
-      keys.push_back(eth::private_key::from_hex(k));
-      self->request(plat->tx_manager(), 10s, unlock_atom_v, keys.back().address().hex(),
-                    std::string(k))
-        .receive([](const std::string&) {}, [](caf::error&) {});
-    }
+    keys = test::unlock_dev_keys(*plat);
     // Let the supervisor publish a few maps before the load starts.
     for (int i = 0; i < 100 && !all_admitted(); ++i)
       std::this_thread::sleep_for(100ms);
   }
 
-  std::uint64_t tx_count(const std::string& who) {
-    return static_cast<std::uint64_t>(eth::from_quantity(
-      sealer->call_sync("eth_getTransactionCount", json::array({who, "latest"})).get<std::string>()));
-  }
+  std::uint64_t tx_count(const std::string& who) { return test::tx_count(*sealer, who); }
 
   json status() { return json::parse(plat->status_json()).at("cluster"); }
 

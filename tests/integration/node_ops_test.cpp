@@ -48,12 +48,7 @@ protected:
     plat = std::make_unique<platform>(cfg);
     plat->start();
     sealer = jsonrpc::client::create(io, plat->node_urls()[0]);
-    caf::scoped_actor self{plat->system()};
-    for (auto& k : test::dev_keys) {
-      keys.push_back(eth::private_key::from_hex(k));
-      self->request(plat->tx_manager(), 10s, unlock_atom_v, keys.back().address().hex(), std::string(k))
-        .receive([](const std::string&) {}, [](caf::error&) {});
-    }
+    keys = test::unlock_dev_keys(*plat);
     for (int i = 0; i < 100 && admitted() < 3; ++i)
       std::this_thread::sleep_for(100ms);
   }
@@ -71,10 +66,7 @@ protected:
     return static_cast<std::uint64_t>(eth::from_quantity(sealer->call_sync("eth_blockNumber").get<std::string>()));
   }
 
-  std::uint64_t tx_count(const std::string& who) {
-    return static_cast<std::uint64_t>(eth::from_quantity(
-      sealer->call_sync("eth_getTransactionCount", json::array({who, "latest"})).get<std::string>()));
-  }
+  std::uint64_t tx_count(const std::string& who) { return test::tx_count(*sealer, who); }
 
   write_request transfer(std::size_t sender) {
     write_request w;

@@ -3,12 +3,20 @@
 // it), with every answer collected, failures included.
 #pragma once
 
+#include "actors/platform.hpp"
+#include "protocol/eth/key.hpp"
+#include "protocol/eth/uint256.hpp"
+#include "protocol/jsonrpc/client.hpp"
 #include "protocol/messages.hpp"
 #include "protocol/task.hpp"
 #include "protocol/write_request.hpp"
 
-#include <caf/all.hpp>
+#include "tests/support/tools.hpp"
 
+#include <caf/all.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
 #include <future>
 #include <memory>
 #include <vector>
@@ -56,6 +64,26 @@ inline caf::behavior load_driver(caf::event_based_actor* self, caf::actor dispat
               one_done();
             });
   return {[](tick_atom) {}};
+}
+
+/// Registers the devnet's dev keys with the platform's transaction manager,
+/// so that writes from them are signed; the keys, in test::dev_keys' order.
+inline std::vector<eth::private_key> unlock_dev_keys(platform& plat) {
+  std::vector<eth::private_key> keys;
+  caf::scoped_actor self{plat.system()};
+  for (auto& k : dev_keys) {
+    keys.push_back(eth::private_key::from_hex(k));
+    self->request(plat.tx_manager(), std::chrono::seconds(10), unlock_atom_v, keys.back().address().hex(),
+                  std::string(k))
+      .receive([](const std::string&) {}, [](caf::error&) {});
+  }
+  return keys;
+}
+
+/// How many transactions `who` has sent, as the node answers.
+inline std::uint64_t tx_count(jsonrpc::client& node, const std::string& who) {
+  return static_cast<std::uint64_t>(eth::from_quantity(
+    node.call_sync("eth_getTransactionCount", nlohmann::json::array({who, "latest"})).get<std::string>()));
 }
 
 } // namespace petrade::test
