@@ -99,24 +99,27 @@ gateway::gateway(caf::actor_system& sys, actor_handles actors, gateway_config cf
   auto* routes = &d.routes;
   auto ctx = d.ctx;
   auto traffic = d.traffic;
-  d.server = std::make_unique<http_server>(cfg.server, [routes, ctx, traffic](std::shared_ptr<exchange> ex) {
-    // Gateway management: switched-off groups, route limits, rates.
-    if (auto* t = traffic->load()) {
-      auto matched = routes->match(std::string(ex->req.method_string()), std::string(ex->req.target()));
-      auto route = matched ? matched->method + " " + matched->pattern : std::string("web");
-      auto group = matched ? group_of(matched->pattern) : std::string("web");
-      auto inner = std::move(ex->send);
-      ex->send = [inner, t, route](response r) {
-        t->record(route, r.result_int());
-        inner(std::move(r));
-      };
-      if (auto no = t->admit(route, group, ex->client)) {
-        auto r = error_response(ex->req, static_cast<http::status>(no->status), no->code, no->message);
-        if (no->retry_after_s)
-          r.set(http::field::retry_after, std::to_string(no->retry_after_s));
-        return ex->reply(std::move(r));
-      }
+  // Gateway management: switched-off groups, route limits, rates per route.
+  d.routes.gate([traffic](const std::optional<route_info>& matched, const std::shared_ptr<exchange>& ex) {
+    auto* t = traffic->load();
+    if (!t)
+      return true;
+    auto route = matched ? matched->method + " " + matched->pattern : std::string("web");
+    auto inner = std::move(ex->send);
+    ex->send = [inner, t, route](response r) {
+      t->record(route, r.result_int());
+      inner(std::move(r));
+    };
+    if (auto no = t->admit(route, matched ? group_of(matched->pattern) : std::string("web"), ex->client)) {
+      auto r = error_response(ex->req, static_cast<http::status>(no->status), no->code, no->message);
+      if (no->retry_after_s)
+        r.set(http::field::retry_after, std::to_string(no->retry_after_s));
+      ex->reply(std::move(r));
+      return false;
     }
+    return true;
+  });
+  d.server = std::make_unique<http_server>(cfg.server, [routes, ctx](std::shared_ptr<exchange> ex) {
     // Failed requests are logged with their request id; bodies and
     // headers are not (they carry passwords and tokens).
     if (ctx->log) {

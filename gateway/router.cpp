@@ -118,21 +118,14 @@ const router::route* router::find(const std::string& method, const std::string& 
   return best;
 }
 
-std::optional<route_info> router::match(const std::string& method, const std::string& target) const {
-  path_params params;
-  bool other_method = false;
-  auto* r = find(method, target_path(target), params, other_method);
-  if (!r)
-    return std::nullopt;
-  return route_info{r->method, r->pattern};
-}
-
 void router::handle(std::shared_ptr<exchange> ex) const {
   auto path = target_path(std::string(ex->req.target()));
   auto method = std::string(ex->req.method_string());
   bool other_method = false;
   path_params best_params;
   auto* best = find(method, path, best_params, other_method);
+  if (gate_ && !gate_(best ? std::optional<route_info>(route_info{best->method, best->pattern}) : std::nullopt, ex))
+    return;
   if (best)
     return best->handler(std::move(ex), std::move(best_params));
   if (other_method) {

@@ -29,8 +29,10 @@ public:
   void fallback(route_handler h) { fallback_ = std::move(h); }
   void handle(std::shared_ptr<exchange> ex) const;
   std::vector<route_info> routes() const;
-  /// The route a request goes to, if any (not the fallback).
-  std::optional<route_info> match(const std::string& method, const std::string& target) const;
+  /// Asked once the route is known (none: the fallback's paths), before its
+  /// handler; false when it has answered the request itself.
+  using route_gate = std::function<bool(const std::optional<route_info>&, const std::shared_ptr<exchange>&)>;
+  void gate(route_gate g) { gate_ = std::move(g); }
 
 private:
   struct route {
@@ -42,6 +44,7 @@ private:
   const route* find(const std::string& method, const std::string& path, path_params& params,
                     bool& other_method) const;
   route_handler fallback_;
+  route_gate gate_;
   std::vector<route> routes_;
 };
 
