@@ -324,6 +324,15 @@ caf::behavior dispatcher_behavior(dispatcher_actor* self, dispatcher_config cfg)
         let_go(self, node);
       return rp;
     },
+    [self](backlog_atom) {   // the fullest mailbox's fill, for the elastic pool
+      double fill = 0;
+      for (std::size_t k = 0; k < task_kind_count; ++k) {
+        auto kind = static_cast<task_kind>(k);
+        fill = std::max(fill, static_cast<double>(self->state.queues.depth(kind))
+                                / static_cast<double>(std::max<std::size_t>(self->state.queues.capacity(kind), 1)));
+      }
+      return fill;
+    },
     [self](zones_atom, zone_map& zones, std::vector<node_state>& states) {
       auto& st = self->state;
       st.zones = std::move(zones);

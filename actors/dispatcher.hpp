@@ -6,6 +6,8 @@
 //   (submit_atom, task)                      -> task_result (errors included)
 //   (attach_atom, uint32_t node, actor)      a node actor joins
 //   (zones_atom, zone_map, vector<node_state>) from the supervisor
+//   (backlog_atom)                           -> double: the fullest
+//       mailbox's depth / capacity (the elastic pool's fill figure)
 //   (status_atom)                            -> std::string (JSON): strategy,
 //       paused, mailboxes {kind: {depth, capacity}}, inflight {node id: n},
 //       waiting, counters {name: n}, and for /metrics

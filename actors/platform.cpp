@@ -154,6 +154,7 @@ void platform::start() {
     it->second.actor = spawn_node_actor(*m.sys, it->second.cfg);
     return it->second.actor;
   };
+  m.arm_pool(sup_cfg, this);
   m.supervisor = spawn_supervisor(*m.sys, sup_cfg, m.dispatcher);
   for (auto& [id, n] : m.nodes) {
     n.actor = spawn_node_actor(*m.sys, n.cfg);

@@ -83,6 +83,44 @@ void read_supervisor(config_section& s, supervisor_config& c) {
   s.finish();
 }
 
+std::vector<std::string> read_argv(config_section& s, const std::string& key) {
+  auto& argv = s.raw(key);
+  bool ok = argv.is_array() && !argv.empty();
+  for (auto& a : argv)
+    ok = ok && a.is_string() && !a.get<std::string>().empty();
+  if (!ok)
+    s.refuse(key, argv, "a non-empty array of non-empty strings (a program and its arguments, no shell)");
+  return argv.get<std::vector<std::string>>();
+}
+
+void read_elastic(config_section& s, elastic_config& e) {
+  if (auto v = s.boolean("enabled"))
+    e.enabled = *v;
+  if (auto v = s.integer("min_nodes", 1, 64))
+    e.min_nodes = static_cast<std::uint32_t>(*v);
+  if (auto v = s.integer("max_nodes", 1, 64))
+    e.max_nodes = static_cast<std::uint32_t>(*v);
+  if (auto v = s.number("grow_below", 0, 1))
+    e.grow_below = *v;
+  if (auto v = s.number("grow_fill", 0, 1))
+    e.grow_fill = *v;
+  if (auto v = s.number("shrink_above", 0, 1))
+    e.shrink_above = *v;
+  if (auto v = s.number("shrink_fill", 0, 1))
+    e.shrink_fill = *v;
+  if (auto v = s.integer("grow_window_ms", 0, 3'600'000))
+    e.grow_window = ms(*v);
+  if (auto v = s.integer("shrink_window_ms", 0, 3'600'000))
+    e.shrink_window = ms(*v);
+  if (auto v = s.integer("cooldown_ms", 0, 3'600'000))
+    e.cooldown = ms(*v);
+  if (s.has("grow_command"))
+    e.grow_command = read_argv(s, "grow_command");
+  if (s.has("shrink_command"))
+    e.shrink_command = read_argv(s, "shrink_command");
+  s.finish();
+}
+
 external_node read_node(config_section& s, std::size_t index) {
   external_node n;
   n.name = s.text("name").value_or("node" + std::to_string(index));
@@ -102,16 +140,8 @@ external_node read_node(config_section& s, std::size_t index) {
     s.refuse("metrics_url", nullptr, "the geth metrics URL when probe is geth_metrics");
   if (auto v = s.number("cpu_cores", 0, 1024))
     n.probe.cpu_cores = *v;
-  if (s.has("restart_command")) {
-    auto& argv = s.raw("restart_command");
-    bool ok = argv.is_array() && !argv.empty();
-    for (auto& a : argv)
-      ok = ok && a.is_string() && !a.get<std::string>().empty();
-    if (!ok)
-      s.refuse("restart_command", argv,
-               "a non-empty array of non-empty strings (a program and its arguments, no shell)");
-    n.restart_command = argv.get<std::vector<std::string>>();
-  }
+  if (s.has("restart_command"))
+    n.restart_command = read_argv(s, "restart_command");
   s.finish();
   return n;
 }
@@ -125,6 +155,11 @@ void settle(platform_config& cfg, const std::string& origin) {
     throw config_error(origin + ": feedback: " + e.what());
   }
   cfg.dispatcher.feedback = cfg.supervisor.feedback;
+  try {
+    cfg.supervisor.elastic.validate();
+  } catch (const std::invalid_argument& e) {
+    throw config_error(origin + ": " + e.what());
+  }
   if (cfg.devnet) {
     devnet::validate(*cfg.devnet, origin);
     cfg.dispatcher.chain_id = cfg.devnet->chain_id;
@@ -158,6 +193,8 @@ platform_config load_platform_config(const std::string& path, worker_settings* w
     read_dispatcher(*d, cfg.dispatcher);
   if (auto s = top.section("supervisor"))
     read_supervisor(*s, cfg.supervisor);
+  if (auto s = top.section("elastic"))
+    read_elastic(*s, cfg.supervisor.elastic);
   if (auto s = top.section("transactions")) {
     if (auto v = s->text("journal"))
       cfg.db_path = *v;

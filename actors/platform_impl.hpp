@@ -48,6 +48,9 @@ struct platform::impl {
   std::map<std::uint32_t, platform_node> nodes;
   std::set<std::string> cordoned;   // by node name, as the cluster file keeps them
   std::mutex operations;            // one node operation at a time
+  /// External nodes the elastic pool made, oldest first: it removes only
+  /// these, newest first (a StatefulSet scales down from its last pod).
+  std::vector<std::string> pool_made;
 
   void emit(const std::string& level, const std::string& component, const std::string& text) {
     if (log)
@@ -61,6 +64,9 @@ struct platform::impl {
   void save_layout();
   /// Applies the cluster file (when configured and present) to cfg.
   void load_layout();
+  /// Gives the supervisor the elastic pool's hands when the pool is on
+  /// (actors/platform_pool.cpp); throws when the pool cannot work here.
+  void arm_pool(supervisor_config& c, platform* owner);
 };
 
 /// Runs `op` on a detached actor's thread and answers its string.

@@ -147,6 +147,8 @@ void platform::impl::load_layout() {
       cfg.external = external;
     for (auto& name : j.value("cordoned", json::array()))
       cordoned.insert(name.get<std::string>());
+    for (auto& name : j.value("pool_made", json::array()))
+      pool_made.push_back(name.get<std::string>());
   } catch (const std::exception& e) {
     throw std::runtime_error("cluster file " + cfg.cluster_file + " is unreadable (" + e.what()
                              + "); fix or delete it");
@@ -176,6 +178,8 @@ void platform::impl::save_layout() {
       j["devnet_nodes"] = devnet_nodes;
     for (auto& name : cordoned)
       j["cordoned"].push_back(name);
+    if (!pool_made.empty())
+      j["pool_made"] = pool_made;
   }
   auto tmp = cfg.cluster_file + ".tmp";
   std::error_code ec;

@@ -8,6 +8,7 @@
 #include <caf/all.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -33,6 +34,8 @@ struct supervisor_state {
   // comes back must not lift a cordon.
   std::set<std::uint32_t> cordoned;
   std::set<std::uint32_t> leaving;   // being drained before removal
+  elastic_pool pool;
+  double fill = 0;                   // the dispatcher's, last asked
 
   static inline const char* name = "supervisor";
 };
@@ -85,6 +88,62 @@ void publish(supervisor_actor* self) {
       self->send(n.handle, report_atom_v, st.last_map.max_head);
 }
 
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+           std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+std::string figures(const pool_decision& d) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, " [nodes %u, headroom %.2f, with one fewer %.2f, mailboxes %.1f %%]",
+                d.nodes, d.headroom, d.projected, d.fill * 100);
+  return buf;
+}
+
+// One round of the elastic pool: its figures from this round's map, and the
+// change it decides run off the scheduler (it blocks while a node starts or
+// drains, and the drain asks this actor to answer meanwhile).
+void steer_pool(supervisor_actor* self) {
+  auto& st = self->state;
+  pool_round r;
+  r.at_ms = now_ms();
+  r.r_max_load = st.cfg.feedback.r_max_load();
+  r.fill = st.fill;
+  for (auto& [id, n] : st.nodes) {
+    pool_round::node p;
+    p.id = id;
+    p.changing = n.repair->joining() || st.leaving.count(id) > 0;
+    for (auto& z : st.last_map.nodes)
+      if (z.node == id) {
+        p.load = z.load;
+        p.serving = z.admitted && n.last.reachable;
+      }
+    p.removable = p.serving && !st.cordoned.count(id) && st.cfg.removable && st.cfg.removable(id);
+    r.nodes.push_back(p);
+  }
+  auto d = st.pool.observe(r);
+  if (!d)
+    return;
+  if (st.cfg.log)
+    st.cfg.log("info", "elastic pool: " + d->action + (d->action == "shrink" ? " (node " + std::to_string(d->node) + ")" : "")
+                         + ": " + d->reason + figures(*d));
+  auto sup = caf::actor_cast<caf::actor>(self);
+  auto grow = st.cfg.grow;
+  auto shrink = st.cfg.shrink;
+  self->spawn<caf::detached>([sup, grow, shrink, d = *d](caf::event_based_actor* worker) {
+    pool_change c{false, "the platform gave the pool no way to " + d.action};
+    try {
+      if (d.action == "grow" && grow)
+        c = grow();
+      else if (d.action == "shrink" && shrink)
+        c = shrink(d.node);
+    } catch (const std::exception& e) {
+      c = {false, e.what()};
+    }
+    worker->send(sup, scale_atom_v, c.ok, c.outcome);
+  });
+}
+
 // Drops a drained node: no respawn (its entry goes first), no history.
 void forget_node(supervisor_actor* self, std::uint32_t node) {
   auto& st = self->state;
@@ -111,6 +170,24 @@ std::string status_json(const supervisor_state& st) {
   j["r_bar"] = st.last_map.r_bar;
   j["margin"] = st.last_map.margin;
   j["max_head"] = st.last_map.max_head;
+  auto& pc = st.pool.config();
+  j["pool"] = {{"enabled", pc.enabled}, {"min_nodes", pc.min_nodes}, {"max_nodes", pc.max_nodes},
+               {"grow_below", pc.grow_below}, {"grow_fill", pc.grow_fill}, {"shrink_above", pc.shrink_above},
+               {"shrink_fill", pc.shrink_fill},
+               {"headroom", st.pool.headroom()}, {"projected", st.pool.projected()},
+               {"fill", st.pool.fill()}, {"waiting_for", st.pool.waiting_for()},
+               {"decisions", json::array()}};
+  auto now = now_ms();
+  for (auto& d : st.pool.decisions()) {
+    json x{{"ago_s", (now - d.at_ms) / 1000.0}, {"action", d.action}, {"reason", d.reason},
+           {"nodes", d.nodes}, {"headroom", d.headroom}, {"projected", d.projected},
+           {"fill", d.fill}, {"outcome", d.outcome}};
+    if (d.action == "shrink")
+      x["node"] = d.node;
+    if (d.finished_ms)
+      x["took_s"] = (d.finished_ms - d.at_ms) / 1000.0;
+    j["pool"]["decisions"].push_back(x);
+  }
   j["nodes"] = json::array();
   for (auto& [id, n] : st.nodes) {
     json node{{"node", id}, {"name", n.last.name}, {"reachable", n.last.reachable},
@@ -139,6 +216,7 @@ caf::behavior supervisor_behavior(supervisor_actor* self, supervisor_config cfg,
   st.cfg = std::move(cfg);
   st.dispatcher = std::move(dispatcher);
   st.zones = zone_tracker(st.cfg.feedback);
+  st.pool = elastic_pool(st.cfg.elastic);
   self->set_down_handler([self](caf::down_msg& dm) {
     auto& st = self->state;
     for (auto& [id, n] : st.nodes) {
@@ -217,7 +295,23 @@ caf::behavior supervisor_behavior(supervisor_actor* self, supervisor_config cfg,
     },
     [self](tick_atom) {
       publish(self);
+      if (self->state.cfg.elastic.enabled && self->state.dispatcher) {
+        self->request(self->state.dispatcher, self->state.cfg.probe_interval, backlog_atom_v)
+          .then([self](double fill) { self->state.fill = fill; steer_pool(self); },
+                [self](caf::error&) { steer_pool(self); });   // last known fill
+      } else if (self->state.cfg.elastic.enabled) {
+        steer_pool(self);
+      }
       self->delayed_send(self, self->state.cfg.probe_interval, tick_atom_v);
+    },
+    [self](scale_atom, bool ok, std::string& outcome) {
+      auto& st = self->state;
+      st.pool.finished(ok, outcome, now_ms());
+      if (st.cfg.log && !st.pool.decisions().empty()) {
+        auto& d = st.pool.decisions().back();
+        st.cfg.log(ok ? "info" : "warn", "elastic pool: " + d.action + " " + d.outcome + " after "
+                                           + std::to_string((d.finished_ms - d.at_ms) / 1000) + " s");
+      }
     },
     [self](status_atom) { return status_json(self->state); },
   };

@@ -17,9 +17,17 @@
 //   (attach_atom, uint32_t, actor)     a node actor to watch (monitored;
 //                                      respawned through `respawn` if it dies)
 //   (tick_atom)                        internal: one probe interval
-//   (status_atom)                      -> std::string (JSON: zones, LBH, ...)
+//   (status_atom)                      -> std::string (JSON: zones, LBH, ...,
+//                                      and the elastic pool's figures and
+//                                      decisions under "pool")
+//
+// With the elastic pool on, each round also asks the dispatcher how full its
+// mailboxes are, lets the pool decide, and runs a decided change (`grow`,
+// `shrink`) on a thread of its own: both block for seconds (a node starts,
+// a node drains) and the drain needs this actor to answer meanwhile.
 #pragma once
 
+#include "actors/elastic_pool.hpp"
 #include "actors/feedback_config.hpp"
 
 #include <caf/fwd.hpp>
@@ -47,6 +55,16 @@ struct supervisor_config {
   std::uint32_t backoff_max_samples = 120;
   /// Makes a fresh node actor for a node whose actor died; may be empty.
   std::function<caf::actor(std::uint32_t node)> respawn;
+
+  elastic_config elastic;
+  /// The pool's hands, set by the platform when the pool is on: add a node
+  /// (which then joins), drain and remove `node`, and whether `node` is one
+  /// the pool may remove (never the devnet's sealer).
+  std::function<pool_change()> grow;
+  std::function<pool_change(std::uint32_t node)> shrink;
+  std::function<bool(std::uint32_t node)> removable;
+  /// Where each decision is logged, with its figures (level, text).
+  std::function<void(const std::string&, const std::string&)> log;
 };
 
 /// `dispatcher` receives (zones_atom, zone_map, vector<node_state>) every

@@ -11,6 +11,10 @@
 //   (join_atom, string spec)  -> string     control: add a node (JSON spec)
 //   (leave_atom, string node) -> string     control: remove it
 //   (cordon_atom, string node, bool) -> string   control
+//   (backlog_atom)            -> double   dispatcher: the fullest mailbox's
+//                                         fill (queued / capacity), 0..1
+//   (scale_atom, bool ok, string outcome) supervisor: the elastic pool's
+//                                         change has ended
 #pragma once
 
 #include "protocol/messages.hpp"
@@ -19,4 +23,6 @@ CAF_BEGIN_TYPE_ID_BLOCK(petrade_nodes, caf::id_block::petrade::end)
   CAF_ADD_ATOM(petrade_nodes, petrade, cordon_atom, "cordon")
   CAF_ADD_ATOM(petrade_nodes, petrade, join_atom, "join")
   CAF_ADD_ATOM(petrade_nodes, petrade, leave_atom, "leave")
+  CAF_ADD_ATOM(petrade_nodes, petrade, backlog_atom, "backlog")
+  CAF_ADD_ATOM(petrade_nodes, petrade, scale_atom, "scale")
 CAF_END_TYPE_ID_BLOCK(petrade_nodes)
