@@ -59,9 +59,28 @@ pool_decision elastic_pool::decide(const pool_round& r, std::string action, std:
   if (decisions_.size() > history)
     decisions_.pop_front();
   changing_ = true;
-  hot_since_ = idle_since_ = -1;
+  seen_.clear();
+  watching_since_ = -1;
   waiting_ = d.action == "grow" ? "the new node to start" : "node " + std::to_string(node) + " to drain";
   return d;
+}
+
+elastic_pool::window_means elastic_pool::means(std::int64_t now, std::chrono::milliseconds window) const {
+  window_means m;
+  std::size_t n = 0;
+  for (auto& f : seen_)
+    if (f.at_ms >= now - window.count()) {
+      m.headroom += f.headroom;
+      m.projected += f.projected;
+      m.fill += f.fill;
+      ++n;
+    }
+  if (n) {
+    m.headroom /= static_cast<double>(n);
+    m.projected /= static_cast<double>(n);
+    m.fill /= static_cast<double>(n);
+  }
+  return m;
 }
 
 std::optional<pool_decision> elastic_pool::observe(const pool_round& r) {
@@ -85,7 +104,8 @@ std::optional<pool_decision> elastic_pool::observe(const pool_round& r) {
   auto count = static_cast<std::uint32_t>(r.nodes.size());
 
   auto hold = [&](std::string why) -> std::optional<pool_decision> {
-    hot_since_ = idle_since_ = -1;
+    seen_.clear();
+    watching_since_ = -1;
     waiting_ = std::move(why);
     return std::nullopt;
   };
@@ -105,17 +125,30 @@ std::optional<pool_decision> elastic_pool::observe(const pool_round& r) {
   if (serving == 0)
     return hold("a node that serves (repair brings them back)");
 
-  bool hot = headroom_ < cfg_.grow_below || fill_ >= cfg_.grow_fill;
-  bool idle = !hot && fill_ <= cfg_.shrink_fill && projected_ >= cfg_.shrink_above && idlest;
-  hot_since_ = hot ? (hot_since_ < 0 ? r.at_ms : hot_since_) : -1;
-  idle_since_ = idle ? (idle_since_ < 0 ? r.at_ms : idle_since_) : -1;
+  // Decisions go by the means over each window, not by every sample: one
+  // late probe or one calm moment under a heavy load must not restart the
+  // window (on the benchmark's 0.02-core nodes it did, every few seconds).
+  if (watching_since_ < 0)
+    watching_since_ = r.at_ms;
+  seen_.push_back({r.at_ms, headroom_, projected_, fill_});
+  auto longest = std::max(cfg_.grow_window, cfg_.shrink_window).count();
+  while (!seen_.empty() && seen_.front().at_ms < r.at_ms - longest)
+    seen_.pop_front();
+  auto watched = r.at_ms - watching_since_;
+  auto g = means(r.at_ms, cfg_.grow_window);
+  auto s = means(r.at_ms, cfg_.shrink_window);
+  bool hot = g.headroom < cfg_.grow_below || g.fill >= cfg_.grow_fill;
+  bool idle = !hot && s.fill <= cfg_.shrink_fill && s.projected >= cfg_.shrink_above && idlest;
 
   if (hot && count < cfg_.max_nodes) {
-    if (r.at_ms - hot_since_ >= cfg_.grow_window.count()) {
-      std::string why = headroom_ < cfg_.grow_below
-                          ? "headroom " + figure(headroom_) + " below " + figure(cfg_.grow_below)
-                          : "mailboxes " + figure(fill_ * 100) + " % full, at or above " + figure(cfg_.grow_fill * 100) + " %";
-      return decide(r, "grow", why + " for " + seconds(cfg_.grow_window));
+    if (watched >= cfg_.grow_window.count()) {
+      std::string why = g.headroom < cfg_.grow_below
+                          ? "headroom " + figure(g.headroom) + " below " + figure(cfg_.grow_below)
+                          : "mailboxes " + figure(g.fill * 100) + " % full, at or above " + figure(cfg_.grow_fill * 100) + " %";
+      headroom_ = g.headroom;
+      projected_ = g.projected;
+      fill_ = g.fill;
+      return decide(r, "grow", why + " (means over " + seconds(cfg_.grow_window) + ")");
     }
     waiting_ = "load to stay high for " + seconds(cfg_.grow_window);
     return std::nullopt;
@@ -125,14 +158,18 @@ std::optional<pool_decision> elastic_pool::observe(const pool_round& r) {
     return std::nullopt;
   }
   if (idle && count > cfg_.min_nodes) {
-    if (r.at_ms - idle_since_ >= cfg_.shrink_window.count())
+    if (watched >= cfg_.shrink_window.count()) {
+      headroom_ = s.headroom;
+      projected_ = s.projected;
+      fill_ = s.fill;
       return decide(r, "shrink",
-                    "headroom with one node fewer " + figure(projected_) + ", at or above "
-                      + figure(cfg_.shrink_above) + ", mailboxes at most " + figure(cfg_.shrink_fill * 100)
-                      + " % full, for " + seconds(cfg_.shrink_window)
-                      + "; node " + std::to_string(idlest->id) + " is the most idle (load "
+                    "headroom with one node fewer " + figure(s.projected) + ", at or above "
+                      + figure(cfg_.shrink_above) + ", mailboxes " + figure(s.fill * 100) + " % full, at most "
+                      + figure(cfg_.shrink_fill * 100) + " % (means over " + seconds(cfg_.shrink_window)
+                      + "); node " + std::to_string(idlest->id) + " is the most idle (load "
                       + figure(idlest->load / rmax) + " of r_max)",
                     idlest->id);
+    }
     waiting_ = "the cluster to stay under-used for " + seconds(cfg_.shrink_window);
     return std::nullopt;
   }

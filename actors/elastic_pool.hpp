@@ -23,7 +23,8 @@ struct elastic_config {
   std::uint32_t min_nodes = 1;
   std::uint32_t max_nodes = 4;
   /// Grow when headroom stays below this, or the mailboxes stay filled at
-  /// or above `grow_fill` (queued / capacity), for `grow_window`.
+  /// or above `grow_fill` (queued / capacity), for `grow_window`: by their
+  /// means over the window, once the pool has watched for that long.
   double grow_below = 0.3;
   double grow_fill = 0.25;
   std::chrono::milliseconds grow_window{5000};
@@ -112,8 +113,18 @@ private:
   std::deque<pool_decision> decisions_;
   bool changing_ = false;
   std::int64_t cooldown_until_ = 0;
-  std::int64_t hot_since_ = -1;    // grow condition true since
-  std::int64_t idle_since_ = -1;   // shrink condition true since
+  // The figures of each round since the pool last started watching (after
+  // a change, a cool-down or a node joining), within the longer window.
+  struct figures_at {
+    std::int64_t at_ms;
+    double headroom, projected, fill;
+  };
+  struct window_means {
+    double headroom = 0, projected = 0, fill = 0;
+  };
+  std::deque<figures_at> seen_;
+  std::int64_t watching_since_ = -1;
+  window_means means(std::int64_t now, std::chrono::milliseconds window) const;
   double headroom_ = 0, projected_ = 0, fill_ = 0;
   std::string waiting_;
 

@@ -64,7 +64,7 @@ struct run_state {
 class client : public std::enable_shared_from_this<client> {
 public:
   client(run_state& run, std::size_t id)
-    : run_(run), id_(id), socket_(run.io), timer_(run.io),
+    : run_(run), id_(id), socket_(run.io), timer_(run.io), think_timer_(run.io),
       target_(run.addresses[id % run.addresses.size()]) {}
 
   void begin() { next(); }
@@ -152,7 +152,15 @@ private:
       socket_.close(ec);
     }
     ++index_;
-    next();
+    after_think();
+  }
+
+  // A paced client waits `think` between an answer and its next request.
+  void after_think() {
+    if (run_.plan.think.count() == 0 || index_ == run_.plan.per_client)
+      return next();
+    think_timer_.expires_after(run_.plan.think);
+    think_timer_.async_wait([self = shared_from_this()](boost::system::error_code) { self->next(); });
   }
 
   void fail(const std::string& reason) {
@@ -163,7 +171,7 @@ private:
     run_.record(slot(), spec_, false, began_, timed_out_ ? "timeout" : reason);
     timed_out_ = false;
     ++index_;
-    next();
+    after_think();
   }
 
   void arm_timer() {
@@ -184,6 +192,7 @@ private:
   std::size_t index_ = 0;
   tcp::socket socket_;
   net::steady_timer timer_;
+  net::steady_timer think_timer_;
   tcp::endpoint target_;
   boost::beast::flat_buffer buffer_;
   http::request<http::string_body> request_;

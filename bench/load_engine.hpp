@@ -37,6 +37,7 @@ struct load_plan {
   std::size_t clients = 1;
   std::size_t per_client = 1;
   std::chrono::milliseconds timeout{120'000};   // per request
+  std::chrono::milliseconds think{0};           // a client's pause between answer and next request
   std::string label;                // shown on the progress bar
   bool progress = true;             // draw the bar (only on a terminal)
   /// Sees every answer (status and body) on the load thread; must not block.

@@ -69,6 +69,8 @@ std::string platform_config_text(const platform_spec& s) {
                        {"capacity", {{"read", 65536}, {"deploy", 16384}, {"account", 16384}, {"contract", 65536}}},
                        {"queue_timeout_ms", 600'000}};
   cfg["control"] = {{"port", s.control_port}};
+  if (!s.elastic.empty())
+    cfg["elastic"] = json::parse(s.elastic);
   // A 0.1-core node gets 10 ms of CPU per 100 ms: under a burst its answer
   // to a probe can take seconds though it is working. The default timeout
   // (300 ms) reads that as down, and the supervisor restarted busy nodes;

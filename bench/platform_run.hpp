@@ -27,6 +27,7 @@ struct platform_spec {
   unsigned short control_port = 17545;
   std::string dir;                      // config, journal, logs
   bool business = true;
+  std::string elastic;                  // the config's "elastic" section (JSON), or empty
 };
 
 struct process_usage {

@@ -1,5 +1,6 @@
 #include "bench/profile.hpp"
 
+#include "bench/elastic_step.hpp"
 #include "bench/http_client.hpp"
 #include "bench/mixes.hpp"
 #include "bench/peers.hpp"
@@ -72,6 +73,10 @@ public:
       hetero();
     if (wanted("proxy"))
       proxy_cost();
+    if (wanted("elastic")) {
+      auto e = run_elastic_step(o_);
+      missed_ = missed_ || !e.grew || !e.back_to_min || !e.p99_recovered;
+    }
     finish();
   }
 

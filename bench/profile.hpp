@@ -11,6 +11,21 @@
 
 namespace petrade::bench {
 
+/// The elastic pool's load step (`--parts elastic`).
+struct elastic_plan {
+  int min_nodes = 1, max_nodes = 4;
+  int grow_window_ms = 5000, shrink_window_ms = 20000, cooldown_ms = 10000;
+  /// Low load: a few clients pausing between requests (a closed loop of
+  /// even one client keeps a 0.1-core node at its quota); high: a closed
+  /// loop of many, more than max_nodes nodes can serve.
+  std::size_t low_clients = 2, high_clients = 128;
+  int low_think_ms = 200;
+  int low_windows = 3;
+  int high_s = 150;       // the step up lasts this long
+  int after_s = 300;      // the step down: until back at the minimum, at most this long
+  double window_s = 5;    // one measurement window, about
+};
+
 struct profile {
   std::string name;
   std::vector<std::size_t> concurrency;            // table 5.1 mix, one request per client
@@ -25,6 +40,7 @@ struct profile {
   std::size_t writes = 600;          // transfers for ingestion vs business writes
   std::size_t proxy_requests = 40'000;
   std::size_t users = 48;
+  elastic_plan elastic;
 };
 
 profile quick_profile();
@@ -38,7 +54,8 @@ struct bench_options {
   profile p;
   unsigned short base_port = 18545;
   /// Which parts to run: "matrix" (the cells of nodes × strategies),
-  /// "hetero" (the slowed node), "proxy" (the instant upstream).
+  /// "hetero" (the slowed node), "proxy" (the instant upstream); and,
+  /// only when asked for, "elastic" (the elastic pool's load step).
   std::vector<std::string> parts = {"matrix", "hetero", "proxy"};
 };
 

@@ -18,7 +18,7 @@ namespace {
 constexpr const char* help = R"(usage: petrade bench [--profile quick|full] [--out DIR] [--work-dir DIR]
                      [--quota CORES] [--base-port P] [--nodes 1,3,...]
                      [--concurrency 200,1200,...] [--strategies a,b,...]
-                     [--parts matrix,hetero,proxy]
+                     [--parts matrix,hetero,proxy,elastic]
 
 Runs the benchmark: the thesis's table 5.1 mix (and the business and /rpc
 read mixes) at each concurrency against `petrade up` on 1..N anvil nodes
@@ -27,7 +27,8 @@ and the nodes called directly on the same nodes; one slowed node; the
 proxy's own cost against an instant upstream; raw transaction ingestion
 against business writes. --parts runs only some of these: matrix (the
 cells of nodes × strategies with their baselines), hetero (the slowed
-node), proxy (the instant upstream). The quick profile takes under ten minutes, the
+node), proxy (the instant upstream), elastic (the elastic pool's load
+step; only when named). The quick profile takes under ten minutes, the
 full one about an hour. Results: DIR (default bench/results/<profile>):
 runs.csv, targets.csv, report.md and SVG charts. Exit 0 when every target
 was met, 1 when one was missed, 2 on bad options.
@@ -79,8 +80,8 @@ int bench_command(const args& a) {
     } else if (p.is("--parts")) {
       o.parts = split(p.value());
       for (auto& part : o.parts)
-        if (part != "matrix" && part != "hetero" && part != "proxy")
-          p.error("--parts '" + part + "': expected matrix, hetero or proxy");
+        if (part != "matrix" && part != "hetero" && part != "proxy" && part != "elastic")
+          p.error("--parts '" + part + "': expected matrix, hetero, proxy or elastic");
     } else {
       return p.unknown();
     }

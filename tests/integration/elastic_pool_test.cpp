@@ -9,6 +9,7 @@
 // depend on how busy the cores are. The CPU side (headroom) is measured by
 // `petrade bench --parts elastic`.
 #include "actors/platform.hpp"
+#include "devnet/devnet.hpp"
 #include "protocol/messages.hpp"
 #include "tests/support/tools.hpp"
 
@@ -30,15 +31,10 @@ using json = nlohmann::json;
 
 class ElasticPool : public ::testing::Test {
 protected:
-  void SetUp() override {
-    devnet::devnet_config net;
-    net.nodes = 1;
-    net.base_port = test::free_port_range(5);
-    net.data_dir = scratch.path();
-    net.sync_interval = 20ms;
+  // The pool's settings for both tests: mailboxes and in-flight caps small
+  // enough that 48 readers fill them, windows short enough for a test.
+  platform_config pool_config() {
     platform_config cfg;
-    cfg.devnet = net;
-    cfg.dispatcher.chain_id = net.chain_id;
     cfg.dispatcher.queues.capacity[0] = 64;   // read
     cfg.dispatcher.inflight_cap = cfg.inflight_cap = 4;
     cfg.supervisor.probe_interval = 250ms;
@@ -51,6 +47,18 @@ protected:
     e.shrink_window = 3s;
     e.cooldown = 1s;
     cfg.cluster_file = scratch / "cluster.json";
+    return cfg;
+  }
+
+  void start_on_devnet() {
+    devnet::devnet_config net;
+    net.nodes = 1;
+    net.base_port = test::free_port_range(5);
+    net.data_dir = scratch.path();
+    net.sync_interval = 20ms;
+    auto cfg = pool_config();
+    cfg.devnet = net;
+    cfg.dispatcher.chain_id = net.chain_id;
     plat = std::make_unique<platform>(cfg);
     plat->start();
   }
@@ -111,7 +119,10 @@ protected:
     stop = false;
   }
 
-  void TearDown() override { stop_reading(); }
+  void TearDown() override {
+    stop_reading();
+    plat.reset();
+  }
 
   test::scratch_dir scratch{"elastic"};
   std::unique_ptr<platform> plat;
@@ -131,6 +142,7 @@ std::vector<json> decisions(const json& c, const std::string& action) {
 }
 
 TEST_F(ElasticPool, AStepUpGrowsThePoolAndTheStepDownShrinksItToTheMinimum) {
+  start_on_devnet();
   ASSERT_TRUE(wait_for([](const json& c) { return c.at("nodes").size() == 1 && c.at("nodes")[0].value("admitted", false); }, 30s))
     << cluster().dump();
   // Idle at the minimum: nothing to decide.
@@ -200,6 +212,48 @@ TEST_F(ElasticPool, AStepUpGrowsThePoolAndTheStepDownShrinksItToTheMinimum) {
   EXPECT_EQ(json::parse(file).value("devnet_nodes", 0), 1);
   std::cout << total << " reads answered; grown to 3 nodes " << grown_after << " s after the step up, back to 1 "
             << shrunk_after << " s after the step down\n" << c.at("pool").at("decisions").dump(1) << "\n";
+}
+
+// External nodes (Kubernetes): the grow command makes a node and prints its
+// URL; the shrink command is told which node the pool drained. Here the
+// "made" node is a devnet follower already running, on the same chain.
+TEST_F(ElasticPool, ExternalNodesComeFromTheGrowCommandAndGoThroughTheShrinkCommand) {
+  devnet::devnet_config net_cfg;
+  net_cfg.nodes = 2;
+  net_cfg.base_port = test::free_port_range(3);
+  net_cfg.data_dir = scratch / "devnet";
+  devnet::cluster net(net_cfg);
+  net.start();
+  auto spare = net.nodes()[1].url;
+  auto calls = scratch / "calls.log";
+  test::write_file(scratch / "grow.sh", "echo \"grow $*\" >> " + calls + "\necho 'pod geth-1 ready'\necho " + spare + "\n");
+  test::write_file(scratch / "shrink.sh", "echo \"shrink $*\" >> " + calls + "\n");
+  auto cfg = pool_config();
+  external_node first;
+  first.name = "geth-0";
+  first.url = net.nodes()[0].url;
+  cfg.external = {first};
+  cfg.supervisor.elastic.max_nodes = 2;
+  cfg.supervisor.elastic.grow_command = {"bash", scratch / "grow.sh", "{count}"};
+  cfg.supervisor.elastic.shrink_command = {"bash", scratch / "shrink.sh", "{count}", "{name}", "{url}"};
+  plat = std::make_unique<platform>(cfg);
+  plat->start();
+  ASSERT_TRUE(wait_for([](const json& c) { return c.at("nodes").at(0).value("admitted", false); }, 30s));
+
+  read(48);
+  ASSERT_TRUE(wait_for([](const json& c) { return c.at("nodes").size() == 2 && c.at("nodes").at(1).value("admitted", false); }, 60s))
+    << cluster().dump(1);
+  EXPECT_EQ(cluster().at("nodes").at(1).at("name"), "node1");
+  std::this_thread::sleep_for(2s);
+  EXPECT_GT(served[1], 0u);
+  stop_reading();
+  ASSERT_TRUE(wait_for([](const json& c) { return c.at("nodes").size() == 1; }, 60s)) << cluster().dump(1);
+  EXPECT_EQ(cluster().at("nodes").at(0).at("name"), "geth-0") << "only a node the pool made may go";
+  EXPECT_EQ(test::read_file(calls), "grow 2\nshrink 1 node1 " + spare + "\n");
+  EXPECT_TRUE(failures.empty()) << failures.front();
+  // What the pool made is kept with the nodes, so a restart can still undo it.
+  auto kept = json::parse(test::read_file(scratch / "cluster.json"));
+  EXPECT_EQ(kept.at("external").size(), 1u) << kept.dump();
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 import { h, pageHeader } from '../dom.js';
 import { api, get, session, describe, ApiError } from '../api.js';
 import { statePlane, lineChart, mailboxBars, ZONE_COLORS } from '../charts.js';
+import { poolPanel } from '../pool-panel.js';
 
 const SPAN_MS = 120_000;
 const RETRY_STREAM_MS = 30_000;
@@ -102,6 +103,7 @@ export default function dashboard({ main, onLeave }) {
   const marginChart = h('div');
   const boxes = h('div');
   const table = h('div');
+  const pool = h('div');
   const updated = h('p', { class: 'muted', 'data-testid': 'updated' }, 'waiting for the first sample…');
   // Node operations: one at a time; the answer (or refusal) stays on screen.
   const opStatus = h('p', { class: 'status', role: 'status', 'data-testid': 'node-op-status', hidden: true });
@@ -159,6 +161,7 @@ export default function dashboard({ main, onLeave }) {
     marginChart.replaceChildren(lineChart(history.map((p) => ({ t: p.t, v: p.margin })), { label: 'Health margin', spanMs: SPAN_MS, max: 0, color: '#6a1b9a', testid: 'margin-chart' }));
     boxes.replaceChildren(mailboxBars(d.mailboxes));
     table.replaceChildren(nodeTable(c, act));
+    pool.replaceChildren(poolPanel(c.pool));
     updated.textContent = `updated ${new Date(t).toLocaleTimeString()} · version ${c.version ?? '–'}`;
   };
 
@@ -228,5 +231,9 @@ export default function dashboard({ main, onLeave }) {
         h('h2', { class: 'section-title', id: 'mailbox-title' }, 'Mailboxes'), boxes)),
     h('section', { class: 'card', 'aria-labelledby': 'nodes-title' }, h('h2', { class: 'section-title', id: 'nodes-title' }, 'Nodes'),
       h('p', { class: 'muted' }, 'A new node takes work once it has caught up; a cordoned one is watched but gets no new task; a removed one first finishes or hands over its tasks. Changes are kept across restarts.'),
-      addForm, opStatus, table));
+      addForm, opStatus, table),
+    h('section', { class: 'card', 'aria-labelledby': 'pool-title', 'data-testid': 'pool-section' },
+      h('h2', { class: 'section-title', id: 'pool-title' }, 'Elastic pool'),
+      h('p', { class: 'muted' }, 'Grows when headroom (mean spare load, 1 − r/r_max) or the fullest mailbox stays past its threshold; removes the most idle node when one node fewer would still have room. One change at a time, then a cool-down.'),
+      pool));
 }
