@@ -25,11 +25,11 @@ struct elastic_outcome {
   std::string decisions_json;   // the pool's log at the end
   int most_serving = 0;
   bool grew = false, back_to_min = false, p99_recovered = false;
-  double first_high_p99 = 0, last_high_p99 = 0, low_p99 = 0;
+  double peak_high_p99 = 0, last_high_p99 = 0, low_p99 = 0;
 };
 
-/// Runs the step on a fresh platform; writes elastic.csv, elastic.md and
-/// elastic_decisions.json into o.out_dir.
-elastic_outcome run_elastic_step(const bench_options& o);
+/// Runs the step on a fresh platform routing by `strategy`; writes
+/// elastic-<strategy>.csv, .md and _decisions.json into o.out_dir.
+elastic_outcome run_elastic_step(const bench_options& o, const std::string& strategy);
 
 } // namespace petrade::bench

@@ -73,10 +73,11 @@ public:
       hetero();
     if (wanted("proxy"))
       proxy_cost();
-    if (wanted("elastic")) {
-      auto e = run_elastic_step(o_);
-      missed_ = missed_ || !e.grew || !e.back_to_min || !e.p99_recovered;
-    }
+    if (wanted("elastic"))
+      for (auto& s : o_.p.strategies) {
+        auto e = run_elastic_step(o_, s);
+        missed_ = missed_ || !e.grew || !e.back_to_min || !e.p99_recovered;
+      }
     finish();
   }
 

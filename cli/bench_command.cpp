@@ -28,7 +28,7 @@ proxy's own cost against an instant upstream; raw transaction ingestion
 against business writes. --parts runs only some of these: matrix (the
 cells of nodes × strategies with their baselines), hetero (the slowed
 node), proxy (the instant upstream), elastic (the elastic pool's load
-step; only when named). The quick profile takes under ten minutes, the
+step, once per strategy; only when named). The quick profile takes under ten minutes, the
 full one about an hour. Results: DIR (default bench/results/<profile>):
 runs.csv, targets.csv, report.md and SVG charts. Exit 0 when every target
 was met, 1 when one was missed, 2 on bad options.

@@ -350,6 +350,9 @@ async function main() {
       // A few samples on the charts, then the picture.
       await admin.waitForFunction(() => (document.querySelector('[data-testid=lbh-chart] polyline')?.getAttribute('points') || '').split(' ').length >= 4, null, { timeout: 15_000 });
       await shot(admin, 'dashboard');
+      // The elastic pool (on, bounded at 3 nodes): its figures and what it waits for.
+      await byTest(admin, 'pool-figures').waitFor({ timeout: 15_000 });
+      check((await byTest(admin, 'pool-waiting').textContent()).trim().length > 1, 'the pool says nothing about what it waits for');
       // Node operations from the table: the last node cordoned (watched, no
       // new tasks), then back in rotation.
       const lastRow = byTest(admin, 'node-row').last();
