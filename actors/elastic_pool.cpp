@@ -42,7 +42,8 @@ void elastic_config::validate() const {
     refuse("shrink_command", "[]", "needed with grow_command: the pool must be able to undo what it made");
 }
 
-elastic_pool::elastic_pool(elastic_config cfg) : cfg_(std::move(cfg)) {}
+elastic_pool::elastic_pool(elastic_config cfg)
+  : cfg_(std::move(cfg)), waiting_(cfg_.enabled ? "the first round" : "the pool is off") {}
 
 pool_decision elastic_pool::decide(const pool_round& r, std::string action, std::string reason,
                                    std::uint32_t node) {

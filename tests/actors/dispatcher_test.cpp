@@ -8,12 +8,15 @@
 #include "protocol/eth/hex.hpp"
 #include "protocol/eth/transaction.hpp"
 #include "protocol/messages.hpp"
+#include "protocol/node_ops.hpp"
 #include "tests/support/tools.hpp"
 
 #include <caf/all.hpp>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+
+#include <optional>
 
 namespace {
 
@@ -47,6 +50,29 @@ caf::behavior stand_in_node(caf::event_based_actor*, std::uint32_t id, exec_log 
         r.result = "\"0x1\"";
       }
       return r;
+    },
+  };
+}
+
+// A node that holds every task until it gets (tick_atom), then answers
+// them all: tasks in flight for as long as a test needs.
+using held_tasks = std::shared_ptr<std::vector<std::pair<caf::typed_response_promise<task_result>, task_result>>>;
+
+caf::behavior holding_node(caf::event_based_actor* self, std::uint32_t id, exec_log log, held_tasks held) {
+  return {
+    [=](execute_atom, const task& t) {
+      log->push_back({id, t.id});
+      task_result r;
+      r.id = t.id;
+      r.result = "\"0x1\"";
+      auto rp = self->make_response_promise<task_result>();
+      held->emplace_back(rp, r);
+      return rp;
+    },
+    [=](tick_atom) {
+      for (auto& [rp, r] : *held)
+        rp.deliver(r);
+      held->clear();
     },
   };
 }
@@ -321,6 +347,46 @@ TEST_F(DispatcherTest, ANodeActorThatDiesHasItsTasksRetriedElsewhere) {
     EXPECT_TRUE(x.ok()) << x.message;
     EXPECT_EQ(x.node, 1u);
   }
+}
+
+TEST_F(DispatcherTest, ALeavingNodeGetsNoNewTaskAndLeavesOnceItsTasksInFlightAreDone) {
+  dispatcher_config c;
+  c.strategy = "round_robin";
+  start(c);
+  auto held = std::make_shared<held_tasks::element_type>();
+  auto slow = sys.spawn(holding_node, 0, log, held);
+  actors.push_back(slow);
+  self->send(dispatcher, attach_atom_v, std::uint32_t{0}, slow);
+  add_node(1);
+  zones({{0, zone::II, 0.1, true, 10}, {1, zone::II, 0.1, true, 10}});
+  for (std::uint64_t i = 1; i <= 4; ++i)
+    submit(read(i));
+  settle();
+  ASSERT_EQ(held->size(), 2u) << "round robin puts two reads on node 0";
+
+  auto left = std::make_shared<std::optional<bool>>();
+  auto d = dispatcher;
+  sys.spawn([d, left](caf::event_based_actor* client) {
+    client->request(d, caf::infinite, leave_atom_v, std::uint32_t{0}).then([left](bool ok) { *left = ok; });
+  });
+  sched.run();
+  EXPECT_FALSE(left->has_value()) << "answered with two tasks still in flight on the node";
+  // The zone map still admits node 0, but nothing new goes there.
+  zones({{0, zone::II, 0.1, true, 10}, {1, zone::II, 0.1, true, 10}});
+  for (std::uint64_t i = 5; i <= 8; ++i)
+    submit(read(i));
+  settle();
+  for (auto& e : *log)
+    if (e.task >= 5)
+      EXPECT_EQ(e.node, 1u) << "task " << e.task << " went to the leaving node";
+
+  self->send(slow, tick_atom_v);   // its two tasks end
+  auto r = settle();
+  ASSERT_TRUE(left->has_value());
+  EXPECT_TRUE(**left);
+  ASSERT_EQ(r.size(), 8u);
+  for (auto& x : r)
+    EXPECT_TRUE(x.ok()) << x.message;
 }
 
 TEST(LatencyHistogram, CountsCumulativelyWithInclusiveUpperBounds) {

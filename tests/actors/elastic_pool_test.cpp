@@ -161,6 +161,7 @@ TEST(ElasticPool, DecidesNothingWhenOff) {
   auto cfg = pool_config();
   cfg.enabled = false;
   elastic_pool p(cfg);
+  EXPECT_EQ(p.waiting_for(), "the pool is off");   // status shows it before any round
   EXPECT_FALSE(run(p, 0, 60000, {1.0}, 1.0));
   EXPECT_TRUE(p.decisions().empty());
 }
