@@ -247,8 +247,16 @@ TEST_F(ElasticPool, ExternalNodesComeFromTheGrowCommandAndGoThroughTheShrinkComm
   std::this_thread::sleep_for(2s);
   EXPECT_GT(served[1], 0u);
   stop_reading();
-  ASSERT_TRUE(wait_for([](const json& c) { return c.at("nodes").size() == 1; }, 60s)) << cluster().dump(1);
-  EXPECT_EQ(cluster().at("nodes").at(0).at("name"), "geth-0") << "only a node the pool made may go";
+  // The shrink command runs after the drain: the change has ended only when
+  // the decision says so.
+  ASSERT_TRUE(wait_for([](const json& c) {
+    auto shrinks = decisions(c, "shrink");
+    return !shrinks.empty() && shrinks.back().at("outcome").get<std::string>() != "pending";
+  }, 60s)) << cluster().dump(1);
+  auto c = cluster();
+  EXPECT_EQ(decisions(c, "shrink").back().at("outcome").get<std::string>().rfind("done: ", 0), 0u) << c.at("pool").dump(1);
+  ASSERT_EQ(c.at("nodes").size(), 1u) << c.dump(1);
+  EXPECT_EQ(c.at("nodes").at(0).at("name"), "geth-0") << "only a node the pool made may go";
   EXPECT_EQ(test::read_file(calls), "grow 2\nshrink 1 node1 " + spare + "\n");
   EXPECT_TRUE(failures.empty()) << failures.front();
   // What the pool made is kept with the nodes, so a restart can still undo it.
