@@ -46,16 +46,16 @@ elastic_pool::elastic_pool(elastic_config cfg)
   : cfg_(std::move(cfg)), waiting_(cfg_.enabled ? "the first round" : "the pool is off") {}
 
 pool_decision elastic_pool::decide(const pool_round& r, std::string action, std::string reason,
-                                   std::uint32_t node) {
+                                   const pool_figures& on, std::uint32_t node) {
   pool_decision d;
   d.at_ms = r.at_ms;
   d.action = std::move(action);
   d.node = node;
   d.reason = std::move(reason);
   d.nodes = static_cast<std::uint32_t>(r.nodes.size());
-  d.headroom = headroom_;
-  d.projected = projected_;
-  d.fill = fill_;
+  d.headroom = on.headroom;
+  d.projected = on.projected;
+  d.fill = on.fill;
   decisions_.push_back(d);
   if (decisions_.size() > history)
     decisions_.pop_front();
@@ -66,11 +66,11 @@ pool_decision elastic_pool::decide(const pool_round& r, std::string action, std:
   return d;
 }
 
-elastic_pool::window_means elastic_pool::means(std::int64_t now, std::chrono::milliseconds window) const {
-  window_means m;
+pool_figures elastic_pool::means(std::int64_t now, std::chrono::milliseconds window) const {
+  pool_figures m;
   std::size_t n = 0;
-  for (auto& f : seen_)
-    if (f.at_ms >= now - window.count()) {
+  for (auto& [at, f] : seen_)
+    if (at >= now - window.count()) {
       m.headroom += f.headroom;
       m.projected += f.projected;
       m.fill += f.fill;
@@ -85,7 +85,7 @@ elastic_pool::window_means elastic_pool::means(std::int64_t now, std::chrono::mi
 }
 
 std::optional<pool_decision> elastic_pool::observe(const pool_round& r) {
-  fill_ = r.fill;
+  now_.fill = r.fill;
   double load = 0;
   std::size_t serving = 0;
   const pool_round::node* idlest = nullptr;
@@ -100,8 +100,8 @@ std::optional<pool_decision> elastic_pool::observe(const pool_round& r) {
       idlest = &n;
   }
   auto rmax = r.r_max_load > 0 ? r.r_max_load : 1.0;
-  headroom_ = serving ? std::clamp(1.0 - load / (serving * rmax), 0.0, 1.0) : 0.0;
-  projected_ = serving > 1 ? std::clamp(1.0 - load / ((serving - 1) * rmax), 0.0, 1.0) : 0.0;
+  now_.headroom = serving ? std::clamp(1.0 - load / (serving * rmax), 0.0, 1.0) : 0.0;
+  now_.projected = serving > 1 ? std::clamp(1.0 - load / ((serving - 1) * rmax), 0.0, 1.0) : 0.0;
   auto count = static_cast<std::uint32_t>(r.nodes.size());
 
   auto hold = [&](std::string why) -> std::optional<pool_decision> {
@@ -122,7 +122,8 @@ std::optional<pool_decision> elastic_pool::observe(const pool_round& r) {
   if (r.at_ms < cooldown_until_)
     return hold("the cool-down (" + seconds(std::chrono::milliseconds(cooldown_until_ - r.at_ms)) + " left)");
   if (count < cfg_.min_nodes)
-    return decide(r, "grow", std::to_string(count) + " nodes, below the minimum of " + std::to_string(cfg_.min_nodes));
+    return decide(r, "grow", std::to_string(count) + " nodes, below the minimum of " + std::to_string(cfg_.min_nodes),
+                  now_);
   if (serving == 0)
     return hold("a node that serves (repair brings them back)");
 
@@ -131,7 +132,7 @@ std::optional<pool_decision> elastic_pool::observe(const pool_round& r) {
   // window (on the benchmark's 0.02-core nodes it did, every few seconds).
   if (watching_since_ < 0)
     watching_since_ = r.at_ms;
-  seen_.push_back({r.at_ms, headroom_, projected_, fill_});
+  seen_.push_back({r.at_ms, now_});
   auto longest = std::max(cfg_.grow_window, cfg_.shrink_window).count();
   while (!seen_.empty() && seen_.front().at_ms < r.at_ms - longest)
     seen_.pop_front();
@@ -146,10 +147,7 @@ std::optional<pool_decision> elastic_pool::observe(const pool_round& r) {
       std::string why = g.headroom < cfg_.grow_below
                           ? "headroom " + figure(g.headroom) + " below " + figure(cfg_.grow_below)
                           : "mailboxes " + figure(g.fill * 100) + " % full, at or above " + figure(cfg_.grow_fill * 100) + " %";
-      headroom_ = g.headroom;
-      projected_ = g.projected;
-      fill_ = g.fill;
-      return decide(r, "grow", why + " (means over " + seconds(cfg_.grow_window) + ")");
+      return decide(r, "grow", why + " (means over " + seconds(cfg_.grow_window) + ")", g);
     }
     waiting_ = "load to stay high for " + seconds(cfg_.grow_window);
     return std::nullopt;
@@ -159,18 +157,14 @@ std::optional<pool_decision> elastic_pool::observe(const pool_round& r) {
     return std::nullopt;
   }
   if (idle && count > cfg_.min_nodes) {
-    if (watched >= cfg_.shrink_window.count()) {
-      headroom_ = s.headroom;
-      projected_ = s.projected;
-      fill_ = s.fill;
+    if (watched >= cfg_.shrink_window.count())
       return decide(r, "shrink",
                     "headroom with one node fewer " + figure(s.projected) + ", at or above "
                       + figure(cfg_.shrink_above) + ", mailboxes " + figure(s.fill * 100) + " % full, at most "
                       + figure(cfg_.shrink_fill * 100) + " % (means over " + seconds(cfg_.shrink_window)
                       + "); node " + std::to_string(idlest->id) + " is the most idle (load "
                       + figure(idlest->load / rmax) + " of r_max)",
-                    idlest->id);
-    }
+                    s, idlest->id);
     waiting_ = "the cluster to stay under-used for " + seconds(cfg_.shrink_window);
     return std::nullopt;
   }

@@ -72,6 +72,11 @@ struct pool_round {
   std::vector<node> nodes;
 };
 
+/// headroom, headroom with one node fewer, and mailbox fill (see above).
+struct pool_figures {
+  double headroom = 0, projected = 0, fill = 0;
+};
+
 struct pool_decision {
   std::int64_t at_ms = 0;
   std::string action;         // "grow" or "shrink"
@@ -101,9 +106,9 @@ public:
   static constexpr std::size_t history = 100;
 
   /// The last round's figures, for status.
-  double headroom() const { return headroom_; }
-  double projected() const { return projected_; }
-  double fill() const { return fill_; }
+  double headroom() const { return now_.headroom; }
+  double projected() const { return now_.projected; }
+  double fill() const { return now_.fill; }
   /// Why nothing is decided now ("cool-down", "a node is joining", ...), or
   /// what the pool is watching for.
   const std::string& waiting_for() const { return waiting_; }
@@ -117,18 +122,18 @@ private:
   // a change, a cool-down or a node joining), within the longer window.
   struct figures_at {
     std::int64_t at_ms;
-    double headroom, projected, fill;
-  };
-  struct window_means {
-    double headroom = 0, projected = 0, fill = 0;
+    pool_figures f;
   };
   std::deque<figures_at> seen_;
   std::int64_t watching_since_ = -1;
-  window_means means(std::int64_t now, std::chrono::milliseconds window) const;
-  double headroom_ = 0, projected_ = 0, fill_ = 0;
+  /// The means of the rounds seen within `window` before `now`.
+  pool_figures means(std::int64_t now, std::chrono::milliseconds window) const;
+  pool_figures now_;   // this round's
   std::string waiting_;
 
-  pool_decision decide(const pool_round& r, std::string action, std::string reason, std::uint32_t node = 0);
+  /// Records the decision with the figures it was made on.
+  pool_decision decide(const pool_round& r, std::string action, std::string reason, const pool_figures& on,
+                       std::uint32_t node = 0);
 };
 
 } // namespace petrade

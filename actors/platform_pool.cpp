@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <sstream>
+
 namespace petrade {
 
 namespace {
@@ -24,29 +26,29 @@ std::vector<std::string> with_values(std::vector<std::string> argv,
   return argv;
 }
 
-// A node operation's JSON answer as a pool change.
-pool_change change_of(const std::string& answer, const std::string& done) {
+// A node operation's JSON answer as a pool change, and the node's name.
+std::pair<pool_change, std::string> change_of(const std::string& answer, const std::string& done) {
   auto j = json::parse(answer, nullptr, false);
   if (!j.is_object())
-    return {false, answer};
+    return {{false, answer}, ""};
   if (j.contains("error"))
-    return {false, j["error"].get<std::string>()};
-  return {true, j.value("name", std::string("?")) + " " + done};
+    return {{false, j["error"].get<std::string>()}, ""};
+  auto name = j.value("name", std::string("?"));
+  return {{true, name + " " + done}, name};
 }
 
 // The grow command's last non-empty line: a URL, or a node spec as JSON.
 std::string node_spec(const std::string& output) {
-  std::string line;
-  std::size_t end = output.find_last_not_of(" \t\r\n");
-  if (end != std::string::npos) {
-    auto start = output.find_last_of('\n', end);
-    line = output.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1) + 1);
-  }
-  if (line.empty())
+  std::istringstream lines(output);
+  std::string line, last;
+  while (std::getline(lines, line))
+    if (line.find_first_not_of(" \t\r") != std::string::npos)
+      last = line;
+  last.erase(last.find_last_not_of(" \t\r") + 1);
+  last.erase(0, last.find_first_not_of(" \t"));
+  if (last.empty())
     throw std::runtime_error("the grow command printed no node URL");
-  if (line.front() == '{')
-    return line;
-  return json{{"url", line}}.dump();
+  return last.front() == '{' ? last : json{{"url", last}}.dump();
 }
 
 } // namespace
@@ -68,9 +70,10 @@ void platform::impl::arm_pool(supervisor_config& c, platform* owner) {
       return it->second.devnet_index > 0;   // 0 is the sealer
     return !pool_made.empty() && pool_made.back() == it->second.cfg.name;
   };
-  c.grow = [this, owner]() -> pool_change {
+  const std::string joins = "added; it takes work once it has caught up";
+  c.grow = [this, owner, joins]() -> pool_change {
     if (net)
-      return change_of(owner->add_node(R"({"devnet": true})"), "added; it takes work once it has caught up");
+      return change_of(owner->add_node(R"({"devnet": true})"), joins).first;
     std::size_t count;
     {
       std::lock_guard<std::mutex> lock(nodes_mutex);
@@ -78,10 +81,10 @@ void platform::impl::arm_pool(supervisor_config& c, platform* owner) {
     }
     auto& e = cfg.supervisor.elastic;
     auto spec = node_spec(devnet::run_capture(with_values(e.grow_command, {{"{count}", std::to_string(count)}})));
-    auto answer = change_of(owner->add_node(spec), "added; it takes work once it has caught up");
+    auto [answer, name] = change_of(owner->add_node(spec), joins);
     if (answer.ok) {
       std::lock_guard<std::mutex> lock(nodes_mutex);
-      pool_made.push_back(answer.outcome.substr(0, answer.outcome.find(' ')));
+      pool_made.push_back(name);
     } else {   // give back what the command made
       auto url = json::parse(spec).value("url", std::string());
       devnet::run_capture(with_values(e.shrink_command, {{"{count}", std::to_string(count - 1)},
@@ -101,7 +104,7 @@ void platform::impl::arm_pool(supervisor_config& c, platform* owner) {
       url = it->second.cfg.url;
       count = nodes.size() - 1;
     }
-    auto answer = change_of(owner->remove_node(std::to_string(id)), "drained and removed");
+    auto answer = change_of(owner->remove_node(std::to_string(id)), "drained and removed").first;
     if (answer.ok && !net) {
       {
         std::lock_guard<std::mutex> lock(nodes_mutex);

@@ -96,12 +96,13 @@ elastic_outcome run_elastic_step(const bench_options& o, const std::string& stra
   auto t0 = clock::now();
   std::size_t base = 0;
   double rate = 50;   // requests per second, re-measured every window
-  auto window = [&](const std::string& phase, std::size_t clients) {
+  // One window; `think_ms` > 0 paces each client.
+  auto window = [&](const std::string& phase, std::size_t clients, int think_ms) {
     // About `window_s` seconds of requests at the rate the last window saw
     // (a paced client sends at most one per think time).
     double per_s = rate / static_cast<double>(clients);
-    if (clients == plan.low_clients)
-      per_s = std::min(per_s, 1000.0 / plan.low_think_ms);
+    if (think_ms > 0)
+      per_s = std::min(per_s, 1000.0 / think_ms);
     auto per_client = std::max<std::size_t>(1, static_cast<std::size_t>(per_s * plan.window_s));
     load_plan lp;
     lp.targets = {{"127.0.0.1", plat.http_port()}};
@@ -109,8 +110,7 @@ elastic_outcome run_elastic_step(const bench_options& o, const std::string& stra
     lp.per_client = per_client;
     lp.label = "elastic " + phase;
     lp.progress = false;
-    if (clients == plan.low_clients)
-      lp.think = std::chrono::milliseconds(plan.low_think_ms);
+    lp.think = std::chrono::milliseconds(think_ms);
     elastic_window ew;
     ew.phase = phase;
     ew.start_s = std::chrono::duration<double>(clock::now() - t0).count();
@@ -136,15 +136,15 @@ elastic_outcome run_elastic_step(const bench_options& o, const std::string& stra
     return c;
   };
   for (int i = 0; i < plan.low_windows; ++i)
-    window("low", plan.low_clients);
+    window("low", plan.low_clients, plan.low_think_ms);
   auto high_start = clock::now();
   while (clock::now() - high_start < std::chrono::seconds(plan.high_s))
-    window("high", plan.high_clients);
+    window("high", plan.high_clients, 0);
   auto after_start = clock::now();
   json last;
   int settled = 0;   // windows seen at the minimum
   while (clock::now() - after_start < std::chrono::seconds(plan.after_s) && settled < 2) {
-    last = window("after", plan.low_clients);
+    last = window("after", plan.low_clients, plan.low_think_ms);
     settled = last.at("nodes").size() == static_cast<std::size_t>(plan.min_nodes) ? settled + 1 : 0;
   }
   out.decisions_json = last.at("pool").at("decisions").dump(2);

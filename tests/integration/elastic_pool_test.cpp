@@ -59,9 +59,29 @@ protected:
     auto cfg = pool_config();
     cfg.devnet = net;
     cfg.dispatcher.chain_id = net.chain_id;
-    plat = std::make_unique<platform>(cfg);
+    plat = std::make_unique<platform>(cfg, log_to(events));
     plat->start();
   }
+
+  // The platform's log lines, kept for the test to read.
+  struct event_lines {
+    std::mutex m;
+    std::vector<std::string> lines;
+    std::size_t count(const std::string& part) {
+      std::lock_guard<std::mutex> lock(m);
+      std::size_t n = 0;
+      for (auto& l : lines)
+        n += l.find(part) != std::string::npos;
+      return n;
+    }
+  };
+  static platform_log log_to(event_lines& e) {
+    return [&e](const std::string& level, const std::string&, const std::string& text) {
+      std::lock_guard<std::mutex> lock(e.m);
+      e.lines.push_back(level + ": " + text);
+    };
+  }
+  event_lines events;
 
   json cluster() { return json::parse(plat->status_json()).at("cluster"); }
 
@@ -210,6 +230,12 @@ TEST_F(ElasticPool, AStepUpGrowsThePoolAndTheStepDownShrinksItToTheMinimum) {
     total += n;
   std::ifstream file(scratch / "cluster.json");
   EXPECT_EQ(json::parse(file).value("devnet_nodes", 0), 1);
+  // Every decision is logged with its figures, and its end.
+  EXPECT_EQ(events.count("elastic pool: grow: mailboxes"), 2u);
+  EXPECT_EQ(events.count("elastic pool: shrink (node "), 2u);
+  EXPECT_EQ(events.count("[nodes "), 4u);
+  EXPECT_EQ(events.count("elastic pool: grow done: "), 2u);
+  EXPECT_EQ(events.count("elastic pool: shrink done: "), 2u);
   std::cout << total << " reads answered; grown to 3 nodes " << grown_after << " s after the step up, back to 1 "
             << shrunk_after << " s after the step down\n" << c.at("pool").at("decisions").dump(1) << "\n";
 }
